@@ -1,0 +1,123 @@
+"""Infinite-width kernel recursions for k inputs, one per network family (the theory route).
+
+Each function returns the k×k kernels K^(l)_ab = lim_{n→∞} x_a^(l)·x_b^(l)/n of the state that
+flows between layers, for l = 0..L, as an array of shape (L+1, k, k) in float64. With
+E[φφ](K)_ab = E[φ(z_a)φ(z_b)], z ~ N(0, K) (``gaussian.kernel_map``):
+
+* feed-forward          K' = σ_w² E[φφ](K) + σ_b²
+* reduced residual      K' = K + σ_w² E[φφ](K) + σ_b²
+* full residual         H = σ_w² K + σ_b²,  K' = K + σ_v² E[φφ](H) + σ_a²
+* pre-activation        K' = K + α² (σ_w² E[φφ](K) + σ_b²)
+
+The skip term adds K because the branch's last weight matrix is fresh, so the branch is
+uncorrelated with the stream. Values grow like (1 + σ²/2)^L for ReLU: use
+``theory.mean_field`` for the log-space scalar recursions at large depth.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from .. import _validate
+from ..activations import Activation, get_activation
+from ..gaussian import kernel_map
+
+__all__ = [
+    "feedforward_kernels",
+    "full_residual_kernels",
+    "preact_residual_kernels",
+    "reduced_residual_kernels",
+]
+
+
+def _initial(K0: ArrayLike) -> np.ndarray:
+    K0 = np.array(K0, dtype=float)
+    if K0.ndim != 2 or K0.shape[0] != K0.shape[1]:
+        raise ValueError(f"K0: expected a square k×k kernel, got shape {K0.shape}")
+    if not np.allclose(K0, K0.T) or np.linalg.eigvalsh(K0).min() < -1e-12 * max(1.0, K0.max()):
+        raise ValueError("K0: must be symmetric positive semi-definite")
+    return K0
+
+
+def _iterate(K0: ArrayLike, depth: int, step) -> np.ndarray:
+    K = _initial(K0)
+    depth = _validate.integer("depth", depth)
+    out = np.empty((depth + 1, *K.shape))
+    out[0] = K
+    for layer in range(depth):
+        K = step(K)
+        out[layer + 1] = K
+    return out
+
+
+def feedforward_kernels(
+    K0: ArrayLike,
+    depth: int,
+    activation: str | Activation = "relu",
+    *,
+    alpha: float | None = None,
+    sigma_w2: float = 1.0,
+    sigma_b2: float = 0.0,
+) -> np.ndarray:
+    """Feed-forward h' = W φ(h) + b:  K' = σ_w² E[φφ](K) + σ_b²."""
+    phi = get_activation(activation, alpha)
+    sw, sb = _validate.variance("sigma_w2", sigma_w2), _validate.variance("sigma_b2", sigma_b2)
+    return _iterate(K0, depth, lambda K: sw * kernel_map(phi, K) + sb)
+
+
+def reduced_residual_kernels(
+    K0: ArrayLike,
+    depth: int,
+    activation: str | Activation = "relu",
+    *,
+    alpha: float | None = None,
+    sigma_w2: float = 1.0,
+    sigma_b2: float = 0.0,
+) -> np.ndarray:
+    """Reduced residual x' = x + W φ(x) + b:  K' = K + σ_w² E[φφ](K) + σ_b²."""
+    phi = get_activation(activation, alpha)
+    sw, sb = _validate.variance("sigma_w2", sigma_w2), _validate.variance("sigma_b2", sigma_b2)
+    return _iterate(K0, depth, lambda K: K + sw * kernel_map(phi, K) + sb)
+
+
+def full_residual_kernels(
+    K0: ArrayLike,
+    depth: int,
+    activation: str | Activation = "relu",
+    *,
+    alpha: float | None = None,
+    sigma_w2: float = 1.0,
+    sigma_b2: float = 0.0,
+    sigma_v2: float = 1.0,
+    sigma_a2: float = 0.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Full residual h = W x + b, x' = x + V φ(h) + a.
+
+    Returns (K, H): the stream kernels K^(0..L) and the pre-activation kernels
+    H^(l) = σ_w² K^(l−1) + σ_b² for l = 1..L (H[0] is NaN).
+    """
+    phi = get_activation(activation, alpha)
+    sw, sb = _validate.variance("sigma_w2", sigma_w2), _validate.variance("sigma_b2", sigma_b2)
+    sv, sa = _validate.variance("sigma_v2", sigma_v2), _validate.variance("sigma_a2", sigma_a2)
+    K = _iterate(K0, depth, lambda K: K + sv * kernel_map(phi, sw * K + sb) + sa)
+    H = np.full_like(K, np.nan)
+    H[1:] = sw * K[:-1] + sb
+    return K, H
+
+
+def preact_residual_kernels(
+    K0: ArrayLike,
+    depth: int,
+    activation: str | Activation = "relu",
+    *,
+    alpha: float | None = None,
+    sigma_w2: float = 1.0,
+    sigma_b2: float = 0.0,
+    branch_multiplier: float = 1.0,
+) -> np.ndarray:
+    """Pre-activation residual h' = h + α(W φ(h) + b):  K' = K + α²(σ_w² E[φφ](K) + σ_b²)."""
+    phi = get_activation(activation, alpha)
+    sw, sb = _validate.variance("sigma_w2", sigma_w2), _validate.variance("sigma_b2", sigma_b2)
+    a2 = _validate.real("branch_multiplier", branch_multiplier) ** 2
+    return _iterate(K0, depth, lambda K: K + a2 * (sw * kernel_map(phi, K) + sb))
