@@ -21,7 +21,7 @@ LIBRARY   := $(shell find lib -name '*.py' -not -path '*/__pycache__/*')
 MATHJAX   := node_modules/mathjax/es5
 CHROMIUM  := $(firstword $(shell command -v chromium chromium-browser 2>/dev/null))
 
-.PHONY: all setup figures book check-book screenshot test lint bench clean FORCE
+.PHONY: all setup figures book readme-figure check-book screenshot test lint bench clean FORCE
 .DELETE_ON_ERROR:
 
 all: book
@@ -66,6 +66,11 @@ build/html/index.html: $(NOTEBOOKS) $(wildcard book/*) | $(STAMP)
 	rm -rf build/html && mv build/jupyter-book/_build/html build/html && \
 	$(PY) -m resprop.book check-offline build/html && \
 	echo "== book done in $$(( $$(date +%s) - t0 )) s"
+
+# The README's figure is a copy of the introduction's, regenerated, never edited by hand.
+readme-figure: build/notebooks/00_introduction.ipynb
+	@mkdir -p book/images && cp figures/00_introduction/kernel_vs_depth.png book/images/
+	@echo "book/images/kernel_vs_depth.png updated"
 
 check-book: book
 	@$(PY) -m resprop.book check-offline build/html

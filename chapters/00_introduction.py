@@ -206,13 +206,11 @@ log_q = np.log(q_mc[:, -1])
 ch.record(
     Claim.compare(
         "intro-2",
-        "The mean log squared length at the last layer follows the infinite-width recursion "
-        "(finite-width bias O(L/n) included in the tolerance)",
+        "The mean log squared length at the last layer follows the infinite-width recursion",
         "book",
         theory=float(np.log(theory[-1, 0, 0])),
         measured=float(log_q.mean()),
         se=float(log_q.std(ddof=1) / np.sqrt(len(log_q))),
-        model_tolerance=2 * size.depth / size.width * sigma_w2,
         figure="00_introduction/kernel_vs_depth",
     )
 )

@@ -17,6 +17,14 @@ from resprop.chapter import Chapter
 
 # ---- activations ----------------------------------------------------------------------------
 
+ACTIVATION_CASES = [
+    ("relu", None),
+    ("alpha_relu", 0.7),
+    ("tanh", None),
+    ("erf", None),
+    ("linear", None),
+]
+
 
 @pytest.mark.parametrize(
     "name,alpha",
@@ -178,3 +186,8 @@ def test_offline_check_rejects_remote_scripts(tmp_path):
     page.write_text('<script src="https://cdn.example.org/mathjax.js"></script>')
     with pytest.raises(ValueError, match="remote"):
         book.check_offline(tmp_path)
+
+
+def test_labels_name_every_activation():
+    labels = [activations.get_activation(n, a).label for n, a in ACTIVATION_CASES]
+    assert len(set(labels)) == len(labels) and "α-ReLU (α=0.7)" in labels

@@ -64,13 +64,9 @@ class Activation:
     @property
     def label(self) -> str:
         """Human-readable name for legends, e.g. ``α-ReLU (α=0.7)``."""
-        return {
-            "relu": "ReLU",
-            "alpha_relu": f"α-ReLU (α={self.alpha:g})",
-            "tanh": "tanh",
-            "erf": "erf",
-            "linear": "linear",
-        }[self.name]
+        if self.name == "alpha_relu":
+            return f"α-ReLU (α={self.alpha:g})"
+        return {"relu": "ReLU", "tanh": "tanh", "erf": "erf", "linear": "linear"}[self.name]
 
     @property
     def homogeneity(self) -> float | None:
