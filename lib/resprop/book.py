@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from .claims import load_claims
+from .claims import VERDICTS, load_claims
 
 __all__ = ["check_offline", "execute_chapter", "write_scorecard"]
 
@@ -113,7 +113,6 @@ def write_scorecard(claims_dir: str | os.PathLike[str], target: str | os.PathLik
     chapters = load_claims(claims_dir)
     if not chapters:
         raise ValueError(f"claims_dir: no claim files in {claims_dir}")
-    icon = {"reproduced": "✅", "not reproduced": "❌", "not decidable at this profile": "❔"}
     lines = [
         "# Scorecard",
         "",
@@ -123,26 +122,27 @@ def write_scorecard(claims_dir: str | os.PathLike[str], target: str | os.PathLik
         "which size the chapter ran: `quick` numbers are CPU-sized, not paper-scale.",
         "",
     ]
-    total = {v: 0 for v in icon}
+    total = dict.fromkeys(VERDICTS, 0)
     for chapter, payload in chapters.items():
         lines += [
             f"## {chapter} (profile `{payload['profile']}`)",
             "",
-            "| claim | paper | statement | theory | measured ± SE | tolerance | verdict | figure |",
-            "|---|---|---|---|---|---|---|---|",
+            "| claim | statement | theory | measured ± SE | verdict |",
+            "|---|---|---|---|---|",
         ]
         for c in payload["claims"]:
             total[c["verdict"]] += 1
             measured = _fmt(c["measured"]) + (f" ± {_fmt(c['se'])}" if c.get("se") else "")
+            if c.get("tolerance") is not None:
+                measured += f" (tolerance {_fmt(c['tolerance'])})"
+            figure = f" Figure: `{c['figure']}`." if c.get("figure") else ""
+            verdict = f"**{c['verdict']}**" if c["verdict"] == VERDICTS[1] else c["verdict"]
             cells = [
-                c["id"],
-                c["paper"],
-                c["statement"],
+                f"{c['id']} ({c['paper']})",
+                c["statement"] + figure,
                 _fmt(c["theory"]),
                 measured,
-                _fmt(c.get("tolerance")),
-                f"{icon[c['verdict']]} {c['verdict']}",
-                f"`{c['figure']}`" if c.get("figure") else "",
+                verdict,
             ]
             lines.append("| " + " | ".join(s.replace("|", "\\|") for s in cells) + " |")
         lines.append("")

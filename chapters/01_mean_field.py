@@ -1,0 +1,986 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 1. Mean field residual networks: on the edge of chaos
+#
+# {cite:t}`yang2017meanfield` apply mean-field theory to randomly initialised residual networks
+# and claim (abstract, arXiv:1712.08969):
+#
+# 1. Feed-forward tanh networks propagate inputs and gradients **exponentially**; skip
+#    connections make the forward and backward dynamics **subexponential**, in many cases
+#    polynomial.
+# 2. The **exponents** are given analytically, per activation (tanh; α-ReLU, ½ < α < 1; ReLU)
+#    and per architecture (reduced, full): growth of the length $p$, convergence of the cosine
+#    $e$ between two inputs, gradient explosion $\chi^{(0)}/\chi^{(L)}$.
+# 3. Residual networks thereby **preserve the geometry** of the input space and the gradient
+#    information ("hover over the edge of chaos").
+# 4. Initialisation-time theory **predicts test-time performance**: trained accuracy follows
+#    contours of gradient explosion (tanh) or of the squared distance between two images (α-ReLU).
+# 5. Xavier and He initialisations are **not optimal** for residual networks: the optimal
+#    variance depends on depth.
+# 6. New **identities for kernels of powers of ReLU**, via the Bessel function $K_0$.
+#
+# ```{admonition} What is ours
+# :class: warning
+# The paper's full text was not available to us. The two architectures, the recursions, the
+# asymptotic laws and their constants, and the kernel identities below are our
+# reconstruction (`research/paper2_mean_field_resnets.md`, re-derived in the docstrings of
+# `resprop.theory.mean_field`); the paper's notation and constants may differ. The training
+# experiment is ours too: the paper trained on MNIST with settings we do not know. A verdict
+# here is about *our reconstruction* of a claim.
+# ```
+
+# %% tags=["parameters"]
+profile = "quick"
+device = "auto"
+seed = 0
+
+# %%
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+import scipy.stats
+
+from resprop import gaussian, networks
+from resprop.chapter import Chapter
+from resprop.claims import VERDICTS, Claim
+from resprop.figures import band
+from resprop.simulate import simulate
+from resprop.theory import mean_field as mf
+from resprop.training import load_dataset, train
+
+ch = Chapter("01_mean_field", profile=profile, device=device, seed=seed)
+size = ch.sizes
+print(ch.describe())
+
+# %% [markdown]
+# ## The models and their mean-field recursions
+#
+# Width $n$, depth $L$ blocks, weights $W, V \sim \mathcal N(0, \sigma_{w,v}^2/n)$, biases
+# $b, a \sim \mathcal N(0, \sigma_{b,a}^2)$. Besides the feed-forward baseline
+# $h^{(l)} = W\phi(h^{(l-1)}) + b$ there are two residual networks:
+#
+# $$
+# \text{reduced (RRN):}\quad x^{(l)} = x^{(l-1)} + W\phi(x^{(l-1)}) + b, \qquad
+# \text{full (FRN):}\quad x^{(l)} = x^{(l-1)} + V\phi(Wx^{(l-1)} + b) + a .
+# $$
+#
+# For two inputs of equal length, the mean-field state is the length $p = \|x\|^2/n$, the
+# cosine $e = \langle x, x'\rangle/\|x\|\|x'\|$ and the gradient moment
+# $\chi = \|\partial E/\partial x\|^2/n$. With $\mathrm V\phi(q) = \mathbb E\phi(z)^2$,
+# $\mathrm W\phi(q, c) = \mathbb E\phi(z)\phi(z')$ (correlation $c$) and
+# $\mathrm V\dot\phi(q) = \mathbb E\phi'(z)^2$, the FRN obeys ($q = \sigma_w^2 p + \sigma_b^2$)
+#
+# $$
+# p^{(l)} = p^{(l-1)} + \sigma_v^2 \mathrm V\phi(q^{(l)}) + \sigma_a^2, \qquad
+# \frac{\chi^{(l-1)}}{\chi^{(l)}} = 1 + \sigma_v^2\sigma_w^2\, \mathrm V\dot\phi(q^{(l)}),
+# $$ (frn)
+#
+# and the RRN the same with $q = p$ and $\sigma_v^2 \to \sigma_w^2$; the cosine follows from
+# $s = p(1-e)$, $s^{(l)} = s^{(l-1)} + \sigma_v^2[\mathrm V\phi(q) - \mathrm W\phi(q, c)]$.
+# Because each term is *added* to $p$, the increments are relative corrections $1 + O(1/l)$ or
+# $1 + O(l^{-1/2})$, and products of such factors are polynomials or stretched exponentials,
+# not exponentials. `resprop.theory.mean_field` iterates these in float64 and log-space
+# (ReLU networks grow like $(1+\rho)^L$), vectorised over grids of variances.
+#
+# The gradient ratio $\chi^{(0)}/\chi^{(l)}$ is measured on simulated networks as the growth
+# $\|J_l t\|^2/\|t\|^2$ of a Jacobian–vector product ($t$ a random Gaussian tangent): its mean
+# is $\|J_l\|_F^2/n$, the same as that of the back-propagated $\|J_l^\top g\|^2$ for a random
+# gradient $g$, and it needs no gradient-independence assumption.
+#
+# **Simulation setup.** Three inputs with cosines $e^{(0)}_{01} = 0.8$, $e^{(0)}_{02} = 0.2$ enter
+# through a random input layer $x^{(0)} = W_{\rm in} u$ ($u \in \mathbb R^n$), so $x^{(0)}$ has exactly Gaussian
+# coordinates (which the reduced network's first layer assumes) and $p^{(0)} = 1$. Every family
+# uses $\sigma_w^2 = 2$ (the FRN also $\sigma_v^2 = 1$), no biases; α-ReLU uses α = 0.8 (the
+# Jacobian's fourth moment is finite only for α > ¾). The Gram sampler of `resprop.simulate`
+# is exact in law; one configuration is checked against dense weight matrices below.
+
+# %%
+ACTS = {"tanh": ("tanh", None), "α-ReLU": ("alpha_relu", 0.8), "ReLU": ("relu", None)}
+ARCHS = {
+    "feedforward": networks.FeedForward,
+    "reduced": networks.ReducedResidual,
+    "full": networks.FullResidual,
+}
+STYLE = {
+    "feedforward": dict(color="#D55E00"),
+    "reduced": dict(color="#0072B2"),
+    "full": dict(color="#009E73"),
+}
+E0 = np.array([0.8, 0.2])
+K0 = np.array([[1.0, E0[0], E0[1]], [E0[0], 1.0, E0[0] * E0[1]], [E0[1], E0[0] * E0[1], 1.0]])
+L, n, B = size.depth, size.width, size.n_networks
+# Inputs u_a ∈ R^n with u_a·u_b/n = K0; x⁰ = W_in u, W_in ~ N(0, 1/n), is then exactly Gaussian with
+# covariance K0 in every network, and the random tangents t ~ N(0, I_n) are nearly orthogonal to the
+# inputs (with d = 3 input dimensions they are not, and ln χ came out 0.2–0.3 too low for tanh).
+Q = np.linalg.qr(np.random.default_rng(ch.seed).standard_normal((n, 3)))[0]
+U = math.sqrt(n) * np.linalg.cholesky(K0) @ Q.T
+
+
+def sigmas(arch):
+    return dict(sigma_w2=2.0, sigma_v2=1.0) if arch == "full" else dict(sigma_w2=2.0)
+
+
+def log_mean(log_x, axis=0):
+    """ln of the mean of exp(log_x) over ``axis`` and its standard error (delta method)."""
+    top = np.max(log_x, axis=axis, keepdims=True)
+    w = np.exp(log_x - top)
+    m = w.mean(axis=axis)
+    se = w.std(axis=axis, ddof=1) / (m * math.sqrt(log_x.shape[axis]))
+    return np.log(m) + np.squeeze(top, axis=axis), se
+
+
+def cosine(rec, a=0, b=1):
+    """Mean over networks of the cosine between inputs a and b, with its standard error.
+
+    Not the ratio of means Σγ/Σp: for ReLU networks p is heavy-tailed at L/n = 1/4 and that
+    ratio, dominated by a few networks, sat at twice the recursion's 1 − e (we checked).
+    """
+    c = rec.correlation[..., a, b]
+    return c.mean(0), c.std(0, ddof=1) / math.sqrt(len(c))
+
+
+def chi_samples(rec):
+    """ln of each network's ‖J_l t‖²/‖t‖², averaged over its tangents: (B, L+1)."""
+    d = rec.jvp_log_sq_norm - rec.jvp_log_sq_norm[:, :1]
+    return log_mean(d, axis=2)[0]
+
+
+sim, theory = {}, {}
+for i, (act_label, (act, alpha)) in enumerate(ACTS.items()):
+    for j, (arch, cls) in enumerate(ARCHS.items()):
+        net = cls(width=n, depth=L, activation=act, alpha=alpha, input_dim=n, **sigmas(arch))
+        sim[act_label, arch] = simulate(
+            net,
+            U,
+            B,
+            device=ch.device,
+            seed=ch.seed + 10 * i + j,
+            n_tangents=2,
+            same_sign_lags=(),
+            progress=False,
+        )
+        theory[act_label, arch] = mf.mean_field(arch, L, act, alpha=alpha, e0=E0, **sigmas(arch))
+
+# %% [markdown]
+# ## Claims 1 and 3: exponential versus subexponential dynamics
+#
+# Lines are the mean-field recursion, bands the Monte Carlo mean ± 2 standard errors. On
+# log–log axes a power law is a straight line and an exponential bends upwards.
+
+# %%
+layers = np.arange(L + 1)
+x = layers[1:]
+marks = np.unique(np.geomspace(1, L, 12).astype(int)) - 1  # Monte Carlo means drawn as circles here
+fig, axes = plt.subplots(3, 3, figsize=(13, 10.5))
+for i, act_label in enumerate(ACTS):
+    ax_p, ax_e, ax_chi = axes[i]
+    for arch in ARCHS:
+        rec, th, st = sim[act_label, arch], theory[act_label, arch], STYLE[arch]
+        lp, se = log_mean(rec.log_sq_norm[:, :, 0])
+        ax_p.fill_between(
+            x, np.exp(lp - 2 * se)[1:], np.exp(lp + 2 * se)[1:], alpha=0.3, lw=0, **st
+        )
+        ax_p.plot(x[marks], np.exp(lp[1:])[marks], "o", ms=3, mfc="none", **st)
+        ax_p.plot(x, th.p[1:, 0], label=f"{arch}", **st)
+        lc, se = log_mean(chi_samples(rec))
+        ax_chi.fill_between(
+            x, np.exp(lc - 2 * se)[1:], np.exp(lc + 2 * se)[1:], alpha=0.3, lw=0, **st
+        )
+        ax_chi.plot(x[marks], np.exp(lc[1:])[marks], "o", ms=3, mfc="none", **st)
+        ax_chi.plot(x, th.chi_ratio[1:, 0], **st)
+        e, se = cosine(rec)
+        if act_label == "ReLU":
+            ax_e.fill_between(x, (1 - e - 2 * se)[1:], (1 - e + 2 * se)[1:], alpha=0.3, lw=0, **st)
+            ax_e.plot(x, th.epsilon[1:, 0], **st)
+        else:
+            band(ax_e, x, e[1:], se[1:], label=None, lw=0, **st)
+            ax_e.plot(x, th.e[1:, 0], **st)
+    ax_p.set(xscale="log", yscale="log", ylabel=f"{act_label}\n$p^{{(l)}}$", title="length $p$")
+    ylab = "$1 - e^{(l)}$" if act_label == "ReLU" else "$e^{(l)}$"
+    ax_e.set(
+        xscale="log",
+        yscale="log" if act_label == "ReLU" else "linear",
+        ylabel=ylab,
+        title="cosine of two inputs ($e^{(0)} = 0.8$)",
+    )
+    ax_chi.set(
+        xscale="log", yscale="log", ylabel=r"$\chi^{(0)}/\chi^{(l)}$", title="gradient explosion"
+    )
+    ax_p.legend(title="line: recursion; ○ and band:\nMonte Carlo mean ± 2 SE", loc="upper left")
+for ax in axes[-1]:
+    ax.set_xlabel("layer $l$")
+fig.suptitle(
+    f"Mean field vs Monte Carlo: σ_w² = 2 (FRN σ_v² = 1), no biases, α = 0.8; n = {n}, {B} networks per curve\n"
+    "(for ReLU the reduced and full networks have the same ρ = 1 and coincide)"
+)
+fig.tight_layout()
+ch.save(fig, "dynamics")
+
+# %% [markdown]
+# The feed-forward tanh network (orange, top row) forgets its input length within a few layers
+# and its gradients explode exponentially ($\chi^{(0)}/\chi^{(l)} = e^{0.100\,l}$ at
+# $\sigma_w^2 = 2$); the tanh residual networks grow $p \propto l$ and explode only like
+# $e^{k\sqrt l}$. α-ReLU residual networks are polynomial in all three quantities, while the
+# feed-forward α-ReLU network explodes exponentially at rate $\ln(\alpha^2/(2\alpha-1))$ per layer
+# whatever $\sigma_w^2$. ReLU is the exception: residual ReLU networks grow **exactly** like
+# $(1+\rho)^l$ (here $\rho = 1$), while the feed-forward He-initialised ReLU network is exactly
+# critical ($p$ and $\chi$ constant). "In many cases polynomial" therefore excludes ReLU.
+#
+# **Claim 1, tested.** The growth class of $\ln \chi^{(0)}/\chi^{(l)}$ for tanh is read off
+# the slope on the last three quarters of the depth: against $l$ for the feed-forward network,
+# against $\sqrt l$ for the residual ones. The Monte Carlo slope (with a bootstrap standard
+# error over networks) must agree with the recursion's on the same window, and the recursion's
+# large-depth classes are those of the asymptotic laws (claim 2 checks their constants).
+
+# %%
+window = (L / 4, L)
+
+
+def sim_vs_recursion(rec_samples, th_curve, x_scale, y_transform="log"):
+    fit = mf.fit_slope_of_mean(
+        layers, rec_samples, window=window, x_scale=x_scale, y_transform=y_transform, seed=ch.seed
+    )
+    ref = mf.fit_slope(layers, th_curve, window=window, x_scale=x_scale)
+    return fit, ref
+
+
+def check(name, fit, ref, n_se=4.0):
+    z = (fit.slope - ref.slope) / fit.se
+    return dict(
+        check=name, theory=ref.slope, measured=fit.slope, se=fit.se, z=z, ok=bool(abs(z) <= n_se)
+    )
+
+
+def combine(claim_id, statement, checks, figure, note="", paper="YS17", extra=None):
+    """One claim from several theory-vs-measurement checks: reproduced iff all pass (4 SE)."""
+    main = checks[0]
+    verdict = VERDICTS[0] if all(c["ok"] for c in checks) else VERDICTS[1]
+    failed = [c["check"] for c in checks if not c["ok"]]
+    note = note + (f" Failed: {', '.join(failed)}." if failed else "")
+    for c in checks:
+        print(
+            f"  {c['check']:<58s} theory {c['theory']:>10.4g}  measured {c['measured']:>10.4g} ± {c['se']:.2g}  (z = {c['z']:+.1f})"
+        )
+    return ch.record(
+        Claim(
+            claim_id,
+            statement,
+            paper,
+            verdict,
+            theory=float(main["theory"]),
+            measured=float(main["measured"]),
+            se=float(main["se"]),
+            tolerance=4 * float(main["se"]),
+            figure=figure,
+            note=note.strip(),
+            extra={"checks": checks, **(extra or {})},
+        )
+    )
+
+
+checks = []
+for arch, scale in (("full", "sqrt"), ("reduced", "sqrt"), ("feedforward", "linear")):
+    chis = np.exp(chi_samples(sim["tanh", arch]))
+    fit, ref = sim_vs_recursion(chis, theory["tanh", arch].log_chi[:, 0], scale)
+    checks.append(
+        check(
+            f"tanh {arch}: d ln χ/d{'√l' if scale == 'sqrt' else 'l'} (MC vs recursion)", fit, ref
+        )
+    )
+# the growth classes at large depth, from the recursion alone
+big = {
+    arch: mf.mean_field(arch, size.theory_depth_tanh, "tanh", cosine=False, **sigmas(arch))
+    for arch in ARCHS
+}
+Lb = size.theory_depth_tanh
+for arch in ARCHS:
+    lin = mf.fit_slope(big[arch].layers, big[arch].log_chi, window=(Lb / 4, Lb), x_scale="linear")
+    sq = mf.fit_slope(big[arch].layers, big[arch].log_chi, window=(Lb / 4, Lb), x_scale="sqrt")
+    print(
+        f"recursion, tanh {arch:<11s} L = {Lb}: d ln χ/dl = {lin.slope:.4f} (drift {lin.drift:+.1e}), "
+        f"d ln χ/d√l = {sq.slope:.3f} (drift {sq.drift:+.1e})"
+    )
+# Exponential growth has a constant rate d ln χ/dl: no drift between the window's halves. The
+# residual networks' rate must keep falling (drift < −10 % of the rate) while their slope against
+# √l stays constant (|drift| < 1 %): ln χ ∝ √l.
+fits = {
+    a: {
+        sc: mf.fit_slope(big[a].layers, big[a].log_chi, window=(Lb / 4, Lb), x_scale=sc)
+        for sc in ("linear", "sqrt")
+    }
+    for a in ARCHS
+}
+exp_ff = abs(fits["feedforward"]["linear"].drift) < 1e-6 * fits["feedforward"]["linear"].slope
+sub_res = all(
+    fits[a]["linear"].drift < -0.1 * fits[a]["linear"].slope
+    and abs(fits[a]["sqrt"].drift) < 0.01 * fits[a]["sqrt"].slope
+    for a in ("reduced", "full")
+)
+checks.append(
+    dict(
+        check=f"recursion L = {Lb}: feed-forward rate constant, residual ln χ ∝ √l",
+        theory=1.0,
+        measured=float(exp_ff and sub_res),
+        se=0.0,
+        z=0.0 if exp_ff and sub_res else math.inf,
+        ok=exp_ff and sub_res,
+    )
+)
+combine(
+    "YS17-1",
+    "tanh: gradients of feed-forward networks explode exponentially (ln χ ∝ l), those of residual networks subexponentially (ln χ ∝ √l); "
+    "measured: Monte Carlo slope of ln χ⁰/χ^l vs √l (FRN), against the recursion on the same window",
+    checks,
+    "01_mean_field/dynamics",
+    note=f"Slopes on l ∈ [{L // 4}, {L}], n = {n}, {B} networks, bootstrap SE. ReLU residual networks are exponential "
+    "((1+ρ)^L), as the paper's own table says; 'in many cases polynomial' refers to α-ReLU.",
+)
+
+# %% [markdown]
+# **Claim 3, tested: the geometry of the inputs survives depth.** If two input pairs with
+# different cosines ($e^{(0)} = 0.8$ and $0.2$) are still told apart at the output, the network
+# has kept the input geometry. The difference $\Delta e^{(L)} = e^{(L)}_{01} - e^{(L)}_{02}$
+# shrinks exponentially in a chaotic feed-forward network (every pair converges to the same
+# fixed point $c^*$) and only polynomially in a residual one.
+
+# %%
+checks, rows = [], []
+for arch in ARCHS:
+    rec = sim["tanh", arch]
+    e1, _ = cosine(rec, 0, 1)
+    e2, _ = cosine(rec, 0, 2)
+    # SE of the difference: from the per-network differences (both cosines come from the same networks)
+    d_b = rec.correlation[:, -1, 0, 1] - rec.correlation[:, -1, 0, 2]
+    se = d_b.std(ddof=1) / math.sqrt(B)
+    th = theory["tanh", arch].e[-1]
+    rows.append((arch, th[0] - th[1], e1[-1] - e2[-1], se))
+    checks.append(
+        dict(
+            check=f"tanh {arch}: Δe^(L) at L = {L} (MC vs recursion)",
+            theory=th[0] - th[1],
+            measured=e1[-1] - e2[-1],
+            se=se,
+            z=(e1[-1] - e2[-1] - th[0] + th[1]) / se,
+            ok=bool(abs(e1[-1] - e2[-1] - th[0] + th[1]) <= 4 * se),
+        )
+    )
+gap = {arch: mf.mean_field(arch, Lb, "tanh", e0=E0, **sigmas(arch)) for arch in ARCHS}
+for arch in ARCHS:
+    print(
+        f"recursion, tanh {arch:<11s}: Δe at L = {L}: {rows[list(ARCHS).index(arch)][1]:.2e}; at L = {Lb}: {gap[arch].e[-1, 0] - gap[arch].e[-1, 1]:.2e}"
+    )
+ok = all(
+    gap[a].e[-1, 0] - gap[a].e[-1, 1]
+    > 1e3 * abs(gap["feedforward"].e[-1, 0] - gap["feedforward"].e[-1, 1])
+    for a in ("reduced", "full")
+)
+checks.append(
+    dict(
+        check=f"recursion L = {Lb}: residual Δe ≥ 1000× feed-forward Δe",
+        theory=1.0,
+        measured=float(ok),
+        se=0.0,
+        z=0.0 if ok else math.inf,
+        ok=ok,
+    )
+)
+checks.insert(0, checks.pop(2))  # the full residual network first: it is the claim's main number
+combine(
+    "YS17-3",
+    "tanh residual networks preserve the input geometry: the difference of output cosines of two input pairs "
+    "decays polynomially (residual) instead of exponentially (feed-forward); measured: Δe^(L) of the FRN",
+    checks,
+    "01_mean_field/dynamics",
+    note="Gradient information: see YS17-1 and YS17-2 (χ⁰/χ^L is polynomial or exp(√L) instead of exponential).",
+)
+
+# %% [markdown]
+# ## Claim 2: the exponents
+#
+# For each residual family the table lists the predicted asymptotic exponent (`asymptotic_laws`,
+# re-derived in its docstring), the recursion's slope at large depth (window $[L/4, L]$,
+# with the drift between the window's halves as its distance from the asymptote), and, on the
+# simulated depths, the recursion's slope against the Monte Carlo slope (bootstrap SE). The
+# depths reachable by simulation are pre-asymptotic, so the Monte Carlo is compared with the
+# recursion on the *same* window, and the recursion with the law at large depth.
+
+# %%
+QUANT = {  # quantity: (how it is fitted, recursion curve, simulated sample, transform)
+    "tanh": [("p", "log"), ("e", "log"), ("chi", "sqrt")],
+    "α-ReLU": [("p", "log"), ("e", None), ("chi", "log")],
+    "ReLU": [("p", "linear"), ("1-e", "log"), ("chi", "linear")],
+}
+# tolerance of law vs large-depth recursion: relative, or absolute for the cosine slopes
+TOL = {
+    ("tanh", "p"): ("rel", 0.03),
+    ("tanh", "e"): ("abs", 0.03),
+    ("tanh", "chi"): ("rel", 0.04),
+    ("α-ReLU", "p"): ("rel", 0.005),
+    ("α-ReLU", "chi"): ("rel", 0.005),
+    ("α-ReLU", "e"): ("abs", 0.02),
+    ("ReLU", "p"): ("rel", 1e-9),
+    ("ReLU", "1-e"): ("abs", 0.01),
+    ("ReLU", "chi"): ("rel", 1e-9),
+}
+table, checks = [], []
+for act_label, (act, alpha) in ACTS.items():
+    for arch in ("reduced", "full"):
+        laws = mf.asymptotic_laws(arch, act, alpha=alpha, **sigmas(arch))
+        Lbig = size.theory_depth_tanh if act == "tanh" else size.theory_depth
+        rb = mf.mean_field(
+            arch, Lbig, act, alpha=alpha, e0=E0[0], cosine=act != "alpha_relu", **sigmas(arch)
+        )
+        rec, th = sim[act_label, arch], theory[act_label, arch]
+        for q, scale in QUANT[act_label]:
+            law = laws["chi" if q == "chi" else ("e" if q in ("e", "1-e") else "p")]
+            if q == "e" and scale is None:  # α-ReLU: e → e*; compare the cosine at depth L itself
+                e, se = cosine(rec)
+                e_curve = mf.mean_field(arch, 3000, act, alpha=alpha, e0=E0[0], **sigmas(arch)).e
+                e_big = e_curve[-1]
+                row = dict(
+                    act=act_label,
+                    arch=arch,
+                    q="e^(L) → e*",
+                    law=f"e* = {law.exponent:.5f}",
+                    pred=law.exponent,
+                    big=e_big,
+                    drift=math.nan,
+                    ref=th.e[-1, 0],
+                    mc=e[-1],
+                    se=se[-1],
+                )
+                # the approach to e* is logarithmically slow (notes §2.8): check direction and monotonicity
+                row["law_ok"] = bool(np.all(np.diff(e_curve) > 0) and e_big < law.exponent)
+            else:
+                curve_big = {"p": rb.log_p, "chi": rb.log_chi}.get(q)
+                if q in ("e", "1-e"):
+                    curve_big = np.log(rb.e if q == "e" else rb.epsilon)
+                fb = mf.fit_slope(rb.layers, curve_big, window=(Lbig / 4, Lbig), x_scale=scale)
+                if (
+                    q == "p"
+                ):  # rescaled by a constant (cancels in the slope) so exp() cannot overflow
+                    lsn = rec.log_sq_norm[:, :, 0]
+                    samples, ref_curve, tr = np.exp(lsn - lsn.max()), th.log_p[:, 0], "log"
+                elif q == "chi":
+                    cs_ = chi_samples(rec)
+                    samples, ref_curve, tr = np.exp(cs_ - cs_.max()), th.log_chi[:, 0], "log"
+                elif q == "e":
+                    samples, ref_curve, tr = rec.correlation[:, :, 0, 1], np.log(th.e[:, 0]), "log"
+                else:
+                    samples, ref_curve, tr = (
+                        rec.correlation[:, :, 0, 1],
+                        np.log(th.epsilon[:, 0]),
+                        "log1m",
+                    )
+                fit, ref = sim_vs_recursion(samples, ref_curve, scale, tr)
+                slope_name = {"log": "d ln y/d ln l", "sqrt": "d ln y/d√l", "linear": "d ln y/dl"}[
+                    scale
+                ]
+                row = dict(
+                    act=act_label,
+                    arch=arch,
+                    q=f"{q}: {slope_name}",
+                    law=law.kind,
+                    pred=law.exponent,
+                    big=fb.slope,
+                    drift=fb.drift,
+                    ref=ref.slope,
+                    mc=fit.slope,
+                    se=fit.se,
+                )
+                kind, tol = TOL[act_label, q]
+                err = abs(fb.slope - law.exponent) / (abs(law.exponent) if kind == "rel" else 1.0)
+                row["law_ok"] = bool(err <= tol)
+            row["z"] = (row["mc"] - row["ref"]) / row["se"]
+            table.append(row)
+            Lshown = 3000 if row["q"].startswith("e^(L)") else Lbig
+            checks.append(
+                dict(
+                    check=f"{act_label} {arch} {row['q']}: law vs recursion (L = {Lshown})",
+                    theory=row["pred"],
+                    measured=row["big"],
+                    se=0.0,
+                    z=0.0 if row["law_ok"] else math.inf,
+                    ok=row["law_ok"],
+                )
+            )
+            checks.append(
+                dict(
+                    check=f"{act_label} {arch} {row['q']}: MC vs recursion (L = {L})",
+                    theory=row["ref"],
+                    measured=row["mc"],
+                    se=row["se"],
+                    z=row["z"],
+                    ok=bool(abs(row["z"]) <= 4),
+                )
+            )
+
+print(
+    f"{'':18s}{'quantity':22s}{'law':>12s}{'predicted':>11s}{'rec. large L':>14s}{'drift':>10s}"
+    f"{'rec. L=' + str(L):>12s}{'Monte Carlo':>19s}{'z':>6s}"
+)
+for r in table:
+    print(
+        f"{r['act'] + ' ' + r['arch']:18s}{r['q']:22s}{r['law']:>12s}{r['pred']:>11.4f}{r['big']:>14.4f}{r['drift']:>10.1e}"
+        f"{r['ref']:>12.4f}{r['mc']:>11.4f} ± {r['se']:.4f}{r['z']:>+6.1f}"
+    )
+
+# %% [markdown]
+# The headline number is the α-ReLU gradient exponent $\alpha^2/((1-\alpha)(2\alpha-1))$, which
+# does not depend on any variance (5.33 at α = 0.8, with its minimum 4 at α = 2/3). The tanh
+# length slope approaches 1 only slowly ($p = Al - c\sqrt l$), which is why it is checked at
+# the deepest recursion.
+
+# %%
+headline = next(
+    c for c in checks if c["check"].startswith("α-ReLU full chi") and "law" in c["check"]
+)
+checks.insert(0, checks.pop(checks.index(headline)))
+combine(
+    "YS17-2",
+    "The exponents of p, the cosine and χ⁰/χ^L per activation and architecture follow the analytic laws "
+    "(table); measured: α-ReLU (α = 0.8) FRN gradient exponent from the recursion at large depth",
+    checks,
+    "01_mean_field/dynamics",
+    note=f"Law vs recursion at L = {size.theory_depth_tanh} (tanh) / {size.theory_depth} (others) within stated "
+    f"tolerances (tanh 3–4 %, α-ReLU 0.5 %, ReLU exact); Monte Carlo vs recursion on l ∈ [{L // 4}, {L}] within 4 SE.",
+    extra={"table": table},
+)
+
+# %% [markdown]
+# ### One configuration with dense weights
+#
+# The Gram sampler draws $WH$ directly from its law. As a check of the sampler (and of
+# everything above that relies on it), the tanh FRN is rerun with explicit dense weight
+# matrices.
+
+# %%
+net = networks.FullResidual(
+    width=n, depth=size.dense_depth, activation="tanh", input_dim=n, **sigmas("full")
+)
+dense = simulate(
+    net,
+    U,
+    size.dense_networks,
+    sampler="dense",
+    device=ch.device,
+    seed=ch.seed + 99,
+    n_tangents=2,
+    same_sign_lags=(),
+    progress=False,
+)
+th = mf.mean_field("full", size.dense_depth, "tanh", e0=E0, **sigmas("full"))
+lp, se_p = log_mean(dense.log_sq_norm[:, -1:, 0])
+lc, se_c = log_mean(chi_samples(dense)[:, -1:])
+print(f"dense sampler, n = {n}, L = {size.dense_depth}, {size.dense_networks} networks:")
+print(
+    f"  ln p^L:     Monte Carlo {lp[0]:.4f} ± {se_p[0]:.4f}, recursion {th.log_p[-1, 0]:.4f}  (z = {(lp[0] - th.log_p[-1, 0]) / se_p[0]:+.1f})"
+)
+print(
+    f"  ln χ⁰/χ^L:  Monte Carlo {lc[0]:.4f} ± {se_c[0]:.4f}, recursion {th.log_chi[-1, 0]:.4f}  (z = {(lc[0] - th.log_chi[-1, 0]) / se_c[0]:+.1f})"
+)
+
+# %% [markdown]
+# ## Claim 6: kernels of powers of ReLU
+#
+# For unit-variance $(X, Y)$ with correlation $c$, $F_\alpha(c) = \mathbb E[X_+^\alpha Y_+^\alpha]$
+# is the α-ReLU kernel. The product $XY$ has a density built from the Bessel function
+# $K_0$, which gives (reconstruction §2.5)
+#
+# $$
+# F_\alpha(c) = \frac{(1-c^2)^{\alpha+1/2}}{2\pi}\int_0^\infty u^\alpha e^{cu} K_0(u)\,du,
+# \qquad F_\alpha'(c) = \alpha^2 F_{\alpha-1}(c),
+# $$
+#
+# and closed forms in hypergeometric functions. Five independent routes are compared: the
+# library's closed form (`gaussian.alpha_relu_kernel`, ₂F₁ in $(1+c)/2$), a second closed form
+# (₂F₁ in $c^2$, `mean_field.alpha_relu_kernel_hypergeometric`), the $K_0$ integral, an angular
+# Gauss–Jacobi quadrature, and Monte Carlo over random layers $h = W_{\rm in} u$.
+
+# %%
+alphas = [0.6, 0.8, 1.0, 1.5]
+cs = np.append(np.linspace(-0.9, 0.9, size.kernel_points), 0.99)
+fig, (ax_k, ax_err, ax_z) = plt.subplots(1, 3, figsize=(14, 4))
+worst = dict(bessel=0.0, quad=0.0, hyp=0.0, price=0.0, z=0.0)
+for i, a in enumerate(alphas):
+    closed = gaussian.alpha_relu_kernel(cs, a)
+    bessel = gaussian.alpha_relu_kernel_bessel(cs, a)
+    quad = gaussian.pair_expectation("alpha_relu", 1.0, 1.0, cs, alpha=a, method="quadrature")
+    hyp = mf.alpha_relu_kernel_hypergeometric(cs, a)
+    h = 1e-5  # central difference: truncation h²F‴/6 ≲ 1e-10, rounding 1e-16/h = 1e-11
+    fd = (
+        gaussian.alpha_relu_kernel(cs[:-1] + h, a) - gaussian.alpha_relu_kernel(cs[:-1] - h, a)
+    ) / (2 * h)
+    price = a**2 * gaussian.alpha_relu_kernel(cs[:-1], a - 1)
+    mc, mc_se = np.empty_like(cs), np.empty_like(cs)
+    for j, c in enumerate(cs):
+        u = math.sqrt(2) * np.array([[1.0, 0.0], [c, math.sqrt(1 - c * c)]])
+        net = networks.FeedForward(width=n, depth=1, activation="alpha_relu", alpha=a, input_dim=2)
+        rec = simulate(
+            net,
+            u,
+            size.kernel_networks,
+            device=ch.device,
+            seed=ch.seed + 1000 + 50 * i + j,
+            same_sign_lags=(),
+            progress=False,
+        )
+        k01 = rec.act_kernel[:, 0, 0, 1]
+        mc[j], mc_se[j] = k01.mean(), k01.std(ddof=1) / math.sqrt(len(k01))
+    (line,) = ax_k.plot(cs, closed, label=f"α = {a:g}")
+    ax_k.plot(cs, bessel, "s", mfc="none", color=line.get_color(), ms=6)
+    ax_k.plot(cs, quad, "x", color=line.get_color(), ms=5)
+    ax_k.errorbar(cs, mc, yerr=2 * mc_se, fmt="o", ms=2.5, color=line.get_color(), lw=0.8)
+    for key, val, mark in (("bessel", bessel, "s"), ("quad", quad, "x"), ("hyp", hyp, "^")):
+        dev = np.abs(val - closed)
+        worst[key] = max(worst[key], float(dev.max()))
+        ax_err.semilogy(cs, np.maximum(dev, 1e-18), mark, color=line.get_color(), mfc="none", ms=5)
+    worst["price"] = max(worst["price"], float(np.abs(fd - price).max()))
+    z = (mc - closed) / mc_se
+    worst["z"] = max(worst["z"], float(np.abs(z).max()))
+    ax_z.plot(cs, z, "o-", color=line.get_color(), ms=3, lw=0.8)
+ax_k.set(
+    xlabel="correlation $c$",
+    ylabel=r"$F_\alpha(c)$",
+    title="line: closed form; □ Bessel $K_0$; × quadrature; ● MC ±2 SE",
+)
+ax_k.legend()
+ax_err.set(
+    xlabel="correlation $c$",
+    ylabel="|route − closed form|",
+    title="□ Bessel, × quadrature, △ ₂F₁ in $c^2$",
+    ylim=(1e-18, 1e-8),
+)
+ax_z.axhspan(-4, 4, color="0.9")
+ax_z.set(
+    xlabel="correlation $c$",
+    ylabel="(MC − closed form) / SE",
+    title="Monte Carlo, in standard errors",
+)
+fig.suptitle(
+    f"α-ReLU kernel by five routes; Monte Carlo: n = {n}, {size.kernel_networks} random layers per point"
+)
+fig.tight_layout()
+ch.save(fig, "alpha_relu_kernel")
+print({k: f"{v:.2e}" for k, v in worst.items()})
+
+# %%
+checks = [
+    dict(
+        check="max |K₀ integral − closed form|",
+        theory=0.0,
+        measured=worst["bessel"],
+        se=0.0,
+        z=0.0,
+        ok=worst["bessel"] <= 1e-10,
+    ),
+    dict(
+        check="max |angular quadrature − closed form|",
+        theory=0.0,
+        measured=worst["quad"],
+        se=0.0,
+        z=0.0,
+        ok=worst["quad"] <= 1e-10,
+    ),
+    dict(
+        check="max |₂F₁(c²) form − ₂F₁((1+c)/2) form|",
+        theory=0.0,
+        measured=worst["hyp"],
+        se=0.0,
+        z=0.0,
+        ok=worst["hyp"] <= 1e-10,
+    ),
+    dict(
+        check="max |finite-difference F′_α − α² F_{α−1}|",
+        theory=0.0,
+        measured=worst["price"],
+        se=0.0,
+        z=0.0,
+        ok=worst["price"] <= 1e-8,
+    ),
+    dict(
+        check="max |Monte Carlo − closed form| / SE",
+        theory=0.0,
+        measured=worst["z"],
+        se=1.0,
+        z=worst["z"],
+        ok=worst["z"] <= 4.5,
+    ),
+]
+combine(
+    "YS17-6",
+    "Kernels of powers of ReLU: the Bessel-K₀ integral, the hypergeometric closed forms and the identity "
+    "F′_α = α² F_{α−1} agree (to 1e-10; 1e-8 for the finite-difference derivative) and match Monte Carlo",
+    checks,
+    "01_mean_field/alpha_relu_kernel",
+    note="4.5 SE for the largest of ~40 Monte Carlo z-scores. The exact form of the paper's identities is unknown; "
+    "these are our reconstruction (notes §2.5).",
+)
+
+# %% [markdown]
+# ## Claims 4 and 5: does the initialisation predict trainability?
+#
+# We train tanh full residual networks ($\sigma_v^2 = 1$, no biases) of several depths and
+# weight variances $\sigma_w^2$ with **plain SGD** (no momentum; adaptive optimisers rescale
+# gradients and hide their explosion) and record the test accuracy. Theory predicts that
+# accuracy is governed by $\ln\chi^{(0)}/\chi^{(L)} \approx 1.06\,\sigma_w\sqrt L$, i.e. by
+# $\sigma_w^2 L$: the best $\sigma_w^2$ should fall like $1/L$, so no fixed variance (Xavier
+# $\sigma_w^2 = 1$, He $= 2$) is optimal at every depth. The readout is scaled by
+# $1/\sqrt{1 + \sigma_v^2 L}$ so that deeper networks do not start with larger logits (the
+# stream's length grows like $\sigma_v^2 L$). The experiment is ours; the paper's settings are
+# unknown.
+
+# %%
+data = load_dataset(size.dataset, n_train=size.n_train, seed=ch.seed)
+print(data.describe())
+depths, sw_grid = np.array(size.train_depths), np.array(size.train_sigma_w2)
+acc = np.empty((size.train_seeds, len(depths), len(sw_grid)))
+for s in range(size.train_seeds):
+    for i, depth in enumerate(depths):
+        for j, sw in enumerate(sw_grid):
+            net = networks.FullResidual(
+                width=size.train_width,
+                depth=int(depth),
+                activation="tanh",
+                sigma_w2=float(sw),
+                sigma_v2=1.0,
+                input_dim=None if data.n_features == size.train_width else data.n_features,
+                output_dim=data.n_classes,
+                sigma_out2=1.0 / (1.0 + depth),
+            )
+            acc[s, i, j] = train(
+                net,
+                data,
+                epochs=size.epochs,
+                lr=size.lr,
+                seed=ch.seed + s,
+                device=ch.device,
+                batch_size=size.batch_size,
+            )
+mean_acc = acc.mean(0)
+pred = mf.mean_field(
+    "full",
+    int(depths.max()),
+    "tanh",
+    sigma_w2=sw_grid,
+    sigma_v2=1.0,
+    p0=data.mean_sq_norm,
+    cosine=False,
+)
+log_chi = pred.log_chi[depths]  # (depths, σ_w²), the recursion on the training grid
+sw_fine = np.geomspace(sw_grid.min(), sw_grid.max(), 80)  # and on a fine grid, for the contours
+fine = mf.mean_field(
+    "full",
+    int(depths.max()),
+    "tanh",
+    sigma_w2=sw_fine,
+    sigma_v2=1.0,
+    p0=data.mean_sq_norm,
+    cosine=False,
+)
+
+
+def peak(row):
+    """σ_w² of the best accuracy, refined by a parabola in ln σ_w² through the best three cells."""
+    k = int(np.clip(np.argmax(row), 1, len(row) - 2))
+    xs, ys = np.log(sw_grid[k - 1 : k + 2]), row[k - 1 : k + 2]
+    a2, a1, _ = np.polyfit(xs, ys, 2)
+    xv = -a1 / (2 * a2) if a2 < 0 else xs[1]
+    return float(np.exp(np.clip(xv, xs[0], xs[-1])))
+
+
+best = np.array([peak(r) for r in mean_acc])
+fit = scipy.stats.linregress(np.log(depths), np.log(best))
+print("depth:", depths.tolist())
+print("best σ_w² (parabolic refinement):", np.round(best, 3).tolist())
+print(
+    f"ln σ_w²_opt = {fit.intercept:.2f} + ({fit.slope:.2f} ± {fit.stderr:.2f}) ln L   (theory: slope −1)"
+)
+
+fig, ax = plt.subplots(figsize=(7, 4.8))
+mesh = ax.pcolormesh(
+    sw_grid, depths, mean_acc, shading="nearest", cmap="magma", vmin=1 / data.n_classes, vmax=1
+)
+fig.colorbar(mesh, ax=ax, label="test accuracy")
+ll_all = np.arange(depths.min(), depths.max() + 1)
+cont = ax.contour(
+    sw_fine, ll_all, fine.log_chi[ll_all], levels=[1, 2, 4, 8, 16], colors="w", linewidths=0.9
+)
+ax.clabel(cont, fmt=lambda v: f"ln χ = {v:g}", fontsize=7)
+ax.plot(best, depths, "o", color="#56B4E9", label="best σ_w² per depth")
+ll = np.geomspace(depths.min(), depths.max(), 50)
+ax.plot(
+    np.exp(fit.intercept) * ll**-1.0 * np.exp((fit.slope + 1) * np.log(depths).mean()),
+    ll,
+    "--",
+    color="#56B4E9",
+    label="σ_w² ∝ 1/L through the best cells",
+)
+ax.set(
+    xscale="log",
+    yscale="log",
+    xlabel=r"$\sigma_w^2$",
+    ylabel="depth $L$",
+    title=f"tanh FRN on {data.name}: width {size.train_width}, plain SGD (lr {size.lr}, {size.epochs} epochs), "
+    f"{size.train_seeds} seed(s)\nwhite: recursion's ln χ⁰/χ^L contours",
+)
+ax.legend(loc="lower left", fontsize=7)
+fig.tight_layout()
+ch.save(fig, "trainability")
+
+# %% [markdown]
+# **Verdicts.** Claim 5 is tested by the slope of $\ln\sigma^2_{w,\rm opt}$ against $\ln L$
+# (theory: −1) and by the accuracy lost at the deepest networks when $\sigma_w^2 = 1$ (Xavier)
+# instead of the best value. Claim 4 by whether accuracy follows the theory's
+# $\ln\chi$-contours better than it follows $\sigma_w^2$ alone (Spearman rank correlations over
+# the grid, bootstrap over cells). The quick profile (8×8 digits, one seed, a few epochs, depths
+# up to 64) is far from the paper's MNIST experiment; there both verdicts are recorded as not
+# decidable and only the numbers are shown.
+
+# %%
+rho_chi = scipy.stats.spearmanr(mean_acc.ravel(), -log_chi.ravel()).statistic
+rho_sw = scipy.stats.spearmanr(
+    mean_acc.ravel(), -np.broadcast_to(sw_grid, mean_acc.shape).ravel()
+).statistic
+rng = np.random.default_rng(ch.seed)
+boot = []
+for _ in range(400):
+    idx = rng.integers(0, mean_acc.size, mean_acc.size)
+    a_, c_, s_ = (
+        mean_acc.ravel()[idx],
+        -log_chi.ravel()[idx],
+        -np.broadcast_to(sw_grid, mean_acc.shape).ravel()[idx],
+    )
+    boot.append(scipy.stats.spearmanr(a_, c_).statistic - scipy.stats.spearmanr(a_, s_).statistic)
+se_rho = float(np.nanstd(boot, ddof=1))
+xavier = mean_acc[-1, np.argmin(np.abs(sw_grid - 1.0))]
+print(
+    f"Spearman(accuracy, −ln χ) = {rho_chi:.3f}, Spearman(accuracy, −σ_w²) = {rho_sw:.3f}, difference ± SE: "
+    f"{rho_chi - rho_sw:.3f} ± {se_rho:.3f}"
+)
+print(
+    f"deepest L = {depths[-1]}: best accuracy {mean_acc[-1].max():.3f} at σ_w² = {sw_grid[np.argmax(mean_acc[-1])]:g}; "
+    f"Xavier (σ_w² = 1) {xavier:.3f}"
+)
+
+decidable = profile == "full"
+if decidable:
+    v5 = (
+        VERDICTS[0]
+        if abs(fit.slope + 1) <= 4 * fit.stderr and fit.slope + 2 * fit.stderr < 0
+        else VERDICTS[1]
+    )
+    d = rho_chi - rho_sw
+    v4 = VERDICTS[0] if d > 2 * se_rho else (VERDICTS[1] if d < -2 * se_rho else VERDICTS[2])
+else:
+    v4 = v5 = VERDICTS[2]
+why = (
+    " Quick profile: digits 8×8, one seed, few epochs, L ≤ 64 — not the paper's experiment, so not decided."
+    if not decidable
+    else ""
+)
+ch.record(
+    Claim(
+        "YS17-5",
+        "The optimal weight variance depends on depth (σ_w²_opt ∝ 1/L for tanh), so Xavier/He are not optimal; "
+        "measured: slope of ln σ_w²_opt vs ln L",
+        "YS17",
+        v5,
+        theory=-1.0,
+        measured=float(fit.slope),
+        se=float(fit.stderr),
+        tolerance=4 * float(fit.stderr),
+        figure="01_mean_field/trainability",
+        note=f"Best σ_w² per depth {np.round(best, 3).tolist()} at L = {depths.tolist()}; Xavier accuracy at the deepest L "
+        f"{xavier:.3f} vs best {mean_acc[-1].max():.3f}." + why,
+        extra={
+            "accuracy": mean_acc.tolist(),
+            "depths": depths.tolist(),
+            "sigma_w2": sw_grid.tolist(),
+        },
+    )
+)
+ch.record(
+    Claim(
+        "YS17-4",
+        "Trained accuracy follows the contours of the initialisation-time gradient explosion ln χ⁰/χ^L (tanh); "
+        "measured: Spearman(acc, −ln χ) − Spearman(acc, −σ_w²)",
+        "YS17",
+        v4,
+        theory=0.0,
+        measured=float(rho_chi - rho_sw),
+        se=se_rho,
+        figure="01_mean_field/trainability",
+        note=f"Spearman(acc, −ln χ) = {rho_chi:.3f}, Spearman(acc, −σ_w²) = {rho_sw:.3f}. The α-ReLU half of the claim "
+        "(accuracy follows the squared distance s^(L)) is not tested here." + why,
+    )
+)
+
+# %% [markdown]
+# In our quick-profile run (8×8 digits, width 64, one seed, three epochs, depths 8–64) the best
+# $\sigma_w^2$ sat near 0.1 at *every* depth and accuracy ranked better by $\sigma_w^2$ alone than
+# by the predicted $\ln\chi$: the depth dependence the paper reports is not visible at this
+# size, where even the deepest networks have $\ln\chi^{(0)}/\chi^{(L)} \lesssim 10$ at the
+# best variances and large $\sigma_w^2$ hurts shallow networks too (tanh saturation). Small
+# $\sigma_w^2$ beating Xavier at $L = 64$ is consistent with claim 5 but does not test its
+# $1/L$ law. The notes' own CPU runs saw the same (Spearman 0.79 for $-\ln\chi$ against 0.92 for
+# $-\sigma_w^2$). These claims are left to the full profile.
+
+# %% [markdown]
+# ## Scorecard of this chapter
+#
+# The verdicts and the numbers behind them:
+
+# %%
+for c in ch.claims:
+    print(
+        f"{c.id}: {c.verdict:<30s} theory {c.theory:>10.4g}   measured {c.measured:>10.4g} ± {c.se or 0:.2g}"
+    )
+
+# %% [markdown]
+# ## Where theory and simulation disagreed, and why
+#
+# * **Tangents must be independent of the input.** With a 3-dimensional input layer the random
+#   tangent $W_{\rm in}t$ is strongly correlated with $x^{(0)} = W_{\rm in}u$, and the simulated
+#   $\ln\chi^{(0)}/\chi^{(l)}$ of tanh networks fell 0.2–0.3 below the recursion. The recursion
+#   assumes the tangent (or the back-propagated gradient) independent of the forward signal;
+#   with an $n$-dimensional input layer, as used above, the two agree.
+# * **Average the cosine, not γ and p separately.** Our notes recommend the ratio of means
+#   $\sum\gamma/\sum p$. For ReLU networks at $L/n = 1/4$ the length $p$ is heavy-tailed (the
+#   log-Gaussian regime of chapter 2) and that ratio, dominated by a few networks, gave twice
+#   the recursion's $1 - e^{(L)}$; the mean of the per-network cosine matches the recursion.
+# * **A fixed input biases the reduced network.** The RRN applies $\phi$ to $x^{(0)}$ itself, so a
+#   fixed input whose coordinates are not exactly Gaussian-distributed (e.g. $\|x_+\|^2 \ne
+#   \|x\|^2/2$) shifts every network the same way; SE over networks cannot see it (we measured
+#   3.6 SE at layer 10 for ReLU). A random input layer removes it.
+# * Everything else agreed within 4 standard errors: lengths, gradients and cosines of all
+#   nine families, the exponents' slopes on the simulated depths, and the dense-weight check.
+
+# %% [markdown]
+# ## Sizes and what the quick profile cannot show
+#
+# The quick profile runs on two CPU cores in a few minutes: width $n = 512$, 64 networks per
+# curve, depth 128; recursions to depth 2000 (tanh) and 20 000 (ReLU, α-ReLU); training on
+# scikit-learn's 8×8 digits. Its numbers are **not paper-scale**. The `full` profile (one GPU,
+# a few minutes) uses $n = 2048$, 256 networks, depth 500, recursions to depth 4000 and
+# 200 000, and trains width-128 networks on MNIST (12 000 training images, 2 seeds, depths up
+# to 160) through scikit-learn's `fetch_openml`, falling back to digits with a message when
+# there is no network. We could not run the full profile (no GPU was available to us); its
+# sizes are scaled from the quick timings (simulation ≈ 1.2·10⁶ network-layers with the Gram
+# sampler, recursions ≈ 1 min on the host CPU, training ≈ 80 small networks) to fit about five
+# minutes on one H100.
+
+# %%
+ch.finish()

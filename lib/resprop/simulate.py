@@ -1,0 +1,580 @@
+"""Monte Carlo over B independent random networks at once, streaming per-layer statistics.
+
+Two samplers run the same layer updates (:meth:`resprop.networks.Network.block`):
+
+* ``"dense"`` draws every weight matrix, B × n_out × n_in per layer, and multiplies (the ground
+  truth, O(n² m) per layer and network).
+* ``"gram"`` is exact in law. For a fresh W with i.i.d. N(0, v) entries and a fixed n_in × m
+  matrix H, the rows of W H (plus a fresh bias b ⊗ c) are i.i.d. N(0, S) with
+  S = v HᵀH + σ_b² c cᵀ. So W H is drawn as Z Fᵀ, Z an n_out × m standard normal matrix and
+  F F ᵀ = S a (semi-definite) Cholesky factor: O(n m²) per layer.
+
+Each network is a set of m = k + n_tangents columns: the k inputs and n_tangents Jacobian-vector
+products t ↦ J t of the first input, t ~ N(0, I_d), carried as φ′(x₀)⊙t through the same weights.
+
+Log-space: for positively 1-homogeneous φ (relu, linear), column j is stored as 2^{E_j} x̃_j
+with an integer exponent per network and column; biases enter as 2^{−E_j} b. Rescaling by a
+power of two is exact, so ReLU ResNets of any depth neither overflow nor lose precision.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from numpy.typing import ArrayLike
+from tqdm import tqdm
+
+from . import _validate
+from .networks import Network
+from .profiles import resolve_device
+
+__all__ = ["SAMPLERS", "Record", "simulate"]
+
+SAMPLERS = ("dense", "gram")
+_DTYPES = {torch.float64: "float64", torch.float32: "float32"}
+# Networks are drawn in fixed blocks, each with its own generator seeded from (seed, block). A
+# block holds about this many random numbers per layer (weights for "dense", normals for "gram").
+_BLOCK_ELEMENTS = {("cpu", "gram"): 2**15, ("cpu", "dense"): 2**22, ("cuda", "gram"): 2**20}
+_BLOCK_ELEMENTS["cuda", "dense"] = 2**25
+# Log-space: once a column's mean square leaves [2^-T, 2^T], every column beyond [2^-T/2, 2^T/2]
+# is rescaled by a power of two.
+_LOG2_RANGE = 32.0
+_SMALL = 2**15  # block size (numbers) up to which a Gram matrix is a product and a sum
+
+
+@dataclass(frozen=True)
+class Record:
+    """Per-layer statistics of B networks, float64, indexed [network, layer l = 0..L, …].
+
+    The state is x^l: the stream for residual families, h^l for FeedForward and PreActResidual.
+    Inputs are a, b = 0..k−1; n is the width.
+
+    * ``log_sq_norm`` (B, L+1, k): ln(‖x_a^l‖²/n), exact in log-space at any depth.
+    * ``correlation`` (B, L+1, k, k): cosine ⟨x_a, x_b⟩ / (‖x_a‖ ‖x_b‖).
+    * ``act_kernel`` (B, L+1, k, k): ⟨φ(x_a), φ(x_b)⟩/n (overflows to inf where ln‖x‖²/n ≳ 700).
+    * ``pre_kernel`` (B, L+1, k, k) or None: FullResidual's ⟨h_a^l, h_b^l⟩/n; NaN at l = 0.
+    * ``active_fraction`` (B, L+1, k): #{i : x_{a,i} > 0}/n.
+    * ``active_energy`` (B, L+1, k): ‖relu(x_a)‖²/‖x_a‖².
+    * ``same_sign`` (B, L+1, k, len(same_sign_lags)): #{i : 1[x^l_{a,i} > 0] = 1[x^{l−lag}_{a,i}
+      > 0]}/n; NaN for l < lag.
+    * ``jvp_log_sq_norm`` (B, L+1, n_tangents): ln(‖J_l t_j‖²/n), J_l = ∂x_0^l/∂u_0 the Jacobian
+      of layer l's state in the first input, t_j ~ N(0, I_d) (at l = 0: ln(‖W_in t_j‖²/n), or
+      ln(‖t_j‖²/n) without an input layer).
+    * ``output_scaled`` (B, k, output_dim) and ``output_log_scale`` (B, k): the readout is
+      z_a = exp(output_log_scale_a) · output_scaled_a (see :attr:`output`).
+    """
+
+    network: Network
+    inputs: np.ndarray
+    n_networks: int
+    sampler: str
+    seed: int
+    device: str
+    dtype: str
+    same_sign_lags: tuple[int, ...]
+    log_sq_norm: np.ndarray
+    correlation: np.ndarray
+    act_kernel: np.ndarray
+    pre_kernel: np.ndarray | None
+    active_fraction: np.ndarray
+    active_energy: np.ndarray
+    same_sign: np.ndarray
+    jvp_log_sq_norm: np.ndarray
+    output_scaled: np.ndarray
+    output_log_scale: np.ndarray
+
+    @property
+    def kernel(self) -> np.ndarray:
+        """(B, L+1, k, k): ⟨x_a, x_b⟩/n = exp((lsn_a + lsn_b)/2) · corr_ab (inf beyond e^709)."""
+        half = self.log_sq_norm / 2
+        with np.errstate(over="ignore"):
+            return np.exp(half[..., :, None] + half[..., None, :]) * self.correlation
+
+    @property
+    def output(self) -> np.ndarray:
+        """(B, k, output_dim): the readout z_a = W_out x_a^L (inf only beyond e^709)."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            return np.exp(self.output_log_scale)[..., None] * self.output_scaled
+
+    def mean(self, name: str) -> np.ndarray:
+        """Mean over networks of the field or property ``name``."""
+        return np.mean(getattr(self, name), axis=0)
+
+    def sem(self, name: str) -> np.ndarray:
+        """Standard error of :meth:`mean`: sample standard deviation (ddof=1) / √B."""
+        values = getattr(self, name)
+        return np.std(values, axis=0, ddof=1) / math.sqrt(values.shape[0])
+
+
+def _block_seed(seed: int, block: int) -> int:
+    words = np.random.SeedSequence(seed, spawn_key=(block,)).generate_state(2, np.uint32)
+    return int(words[0]) | (int(words[1]) << 32)
+
+
+def _psd_cholesky(s: torch.Tensor) -> torch.Tensor:
+    """Lower-triangular F with F Fᵀ = S for a batch of PSD matrices S, (B, m, m).
+
+    Left-looking Cholesky, vectorised over the batch. A pivot that is ≤ 0 or below
+    m·64·eps·S_jj is a column that (numerically) lies in the span of the previous ones; for a
+    PSD matrix its Schur-complement column is then 0, so setting F's column to 0 is exact. This
+    covers zero columns (dead ReLU units) and identical inputs.
+    """
+    m = s.shape[-1]
+    f = torch.zeros_like(s)
+    tol = m * 64 * torch.finfo(s.dtype).eps
+    for j in range(m):
+        col = s[:, j:, j] - (f[:, j:, :j] * f[:, j : j + 1, :j]).sum(-1) if j else s[:, j:, j]
+        pivot = col[:, :1]
+        f[:, j:, j] = torch.where(pivot <= tol * s[:, j : j + 1, j], 0.0, col / pivot.sqrt())
+    return f
+
+
+def _count(b: torch.Tensor) -> torch.Tensor:
+    """Number of True along the last axis of a contiguous bool tensor.
+
+    A bool sum first widens every element to int64. Instead, 8 flags are read as one int64 word
+    and the words are summed: each byte of the sum counts its flags exactly while it stays below
+    256, i.e. for rows of up to 8·255 flags; the 8 byte counts are then added.
+    """
+    n = b.shape[-1]
+    if n % 8 or n > 8 * 255:
+        return b.view(torch.uint8).sum(-1, dtype=torch.int32)
+    return b.view(torch.int64).sum(-1).view(torch.uint8).view(*b.shape[:-1], 8).sum(-1)
+
+
+def _mix(f: torch.Tensor, z: torch.Tensor, residual: torch.Tensor | None) -> torch.Tensor:
+    """[R +] F Z = Σ_i F[:, i:, i] ⊗ Z[:, i] for lower-triangular F (B, m, m), Z (B, m, n).
+
+    With a residual R the sum is accumulated into R in place (after F is computed, so R may
+    alias the matrix whose Gram matrix gave F).
+    """
+    if residual is None:
+        y = f[:, :, :1] * z[:, :1]
+    else:
+        y = residual.addcmul_(f[:, :, :1], z[:, :1])
+    for i in range(1, z.shape[1]):
+        y[:, i:].addcmul_(f[:, i:, i : i + 1], z[:, i : i + 1])
+    return y
+
+
+class _Ops:
+    """Shared part of the two samplers: φ on columns, signs, generators, buffers, memo."""
+
+    def __init__(
+        self,
+        network: Network,
+        k: int,
+        blocks: list[tuple[slice, torch.Generator]],
+        n: int,
+        device: torch.device,
+        dtype: torch.dtype,
+    ) -> None:
+        self.act = network.phi
+        self.relu = network.activation == "relu"
+        self.k = k
+        self.blocks = blocks
+        self.n = n
+        self.device = device
+        self.dtype = dtype
+        self.bias_cols: torch.Tensor | None = None  # (B, m, 1): 2^{-E} on inputs, 0 on tangents
+        self.on_tap: Callable[[str, torch.Tensor], None] | None = None
+        self._buffers: dict[tuple, torch.Tensor] = {}
+        self._turn: dict[str, bool] = {}
+        self._memo: list[tuple[str, torch.Tensor, int, torch.Tensor]] = []
+
+    def buffer(self, name: str, shape: tuple[int, ...]) -> torch.Tensor:
+        key = (name, *shape)
+        buf = self._buffers.get(key)
+        if buf is None:
+            buf = self._buffers[key] = torch.empty(shape, device=self.device, dtype=self.dtype)
+        return buf
+
+    def _rotating(self, name: str, shape: tuple[int, ...]) -> torch.Tensor:
+        """Two buffers used in turn (fresh allocations cost page faults); a result stays valid
+        until the second-next call. The memo keys on tensor versions, so reuse is safe there."""
+        self._turn[name] = turn = not self._turn.get(name, False)
+        return self.buffer(f"{name}{int(turn)}", shape)
+
+    def normal(self, name: str, shape: tuple[int, ...], std: float = 1.0) -> torch.Tensor:
+        """A (B, …) tensor of N(0, std²), drawn block by block from the blocks' generators."""
+        out = self.buffer(name, (self.n, *shape))
+        for sl, gen in self.blocks:
+            out[sl].normal_(0.0, std, generator=gen)
+        return out
+
+    def _memoised(self, kind: str, x: torch.Tensor, fn: Callable[[], torch.Tensor]) -> torch.Tensor:
+        """fn(), reused while x is one of the last few tensors seen and unmodified since."""
+        for memo_kind, memo_x, version, value in self._memo:
+            if memo_kind == kind and memo_x is x and version == x._version:
+                return value
+        value = fn()
+        self._memo = [*self._memo[-3:], (kind, x, x._version, value)]
+        return value
+
+    def phi(self, x: torch.Tensor) -> torch.Tensor:
+        """φ(x) on the k input columns, φ′(x₀)⊙t on the tangent columns."""
+        return self._memoised("phi", x, lambda: self._phi(x))
+
+    def _phi(self, x: torch.Tensor) -> torch.Tensor:
+        k, act = self.k, self.act
+        if act.name == "linear":
+            return x
+        out = self._rotating("phi", tuple(x.shape))
+        if self.relu:  # exact arithmetic: one pass over the whole chunk
+            torch.clamp_min(x[:, :k], 0.0, out=out[:, :k])
+            if x.shape[1] > k:
+                torch.mul(x[:, :1] > 0, x[:, k:], out=out[:, k:])
+            return out
+        # Transcendental φ may round differently in vectorised and scalar code paths, so it is
+        # evaluated on fixed blocks: a network's result never depends on the chunk around it.
+        for sl, _ in self.blocks:
+            out[sl, :k] = act(x[sl, :k])
+            torch.mul(act.derivative(x[sl, :1]), x[sl, k:], out=out[sl, k:])
+        return out
+
+    def bmm(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+        """a @ b block by block, so a network's result never depends on the chunk around it."""
+        out = torch.empty(a.shape[0], a.shape[1], b.shape[2], device=a.device, dtype=a.dtype)
+        for sl, _ in self.blocks:
+            torch.bmm(a[sl], b[sl], out=out[sl])
+        return out
+
+    def gram(self, h: torch.Tensor) -> torch.Tensor:
+        """h hᵀ in float64, (B, m, m), block by block."""
+        return self._memoised("gram", h, lambda: self._gram(h).double())
+
+    def _gram(self, h: torch.Tensor) -> torch.Tensor:
+        m = h.shape[1]
+        out = torch.empty(h.shape[0], m, m, device=h.device, dtype=h.dtype)
+        for sl, _ in self.blocks:
+            hb = h[sl]
+            if hb.numel() * m <= _SMALL:  # bmm's thread team would cost more than the work
+                torch.sum(hb[:, :, None] * hb[:, None], dim=-1, out=out[sl])
+            else:
+                torch.bmm(hb, hb.transpose(1, 2), out=out[sl])
+        return out
+
+    def signs(self, n: int) -> torch.Tensor:
+        """Fresh i.i.d. uniform ±1, (B, 1, n)."""
+        out = self.buffer("signs", (self.n, 1, n))
+        for sl, gen in self.blocks:
+            out[sl].bernoulli_(0.5, generator=gen)
+        return out.mul_(2.0).sub_(1.0)
+
+    def tap(self, name: str, x: torch.Tensor) -> None:
+        if self.on_tap is not None:
+            self.on_tap(name, x)
+
+    def _bias(self, m: int, bias_var: float) -> torch.Tensor:
+        if self.bias_cols is None or m != self.bias_cols.shape[1]:
+            raise ValueError("bias_var: biases need the network's full set of columns")
+        return self.bias_cols
+
+
+class _DenseOps(_Ops):
+    """Materialise W (B, n_in, n_out) and b, then [R +] h W + c ⊗ b."""
+
+    def linear(
+        self,
+        h: torch.Tensor,
+        n_out: int,
+        weight_var: float,
+        bias_var: float = 0.0,
+        residual: torch.Tensor | None = None,
+    ) -> torch.Tensor:
+        y = self.bmm(h, self.normal("w", (h.shape[-1], n_out), math.sqrt(weight_var)))
+        if bias_var:
+            c = self._bias(h.shape[1], bias_var)
+            y.addcmul_(c, self.normal("b", (1, n_out), math.sqrt(bias_var)))
+        return y if residual is None else residual.add_(y)
+
+
+class _GramOps(_Ops):
+    """Draw h Wᵀ + c ⊗ b as F Z: Z (B, m, n_out) standard normal, F Fᵀ = v h hᵀ + σ_b² c cᵀ."""
+
+    def linear(
+        self,
+        h: torch.Tensor,
+        n_out: int,
+        weight_var: float,
+        bias_var: float = 0.0,
+        residual: torch.Tensor | None = None,
+    ) -> torch.Tensor:
+        s = weight_var * self.gram(h)
+        if bias_var:
+            c = self._bias(h.shape[1], bias_var).double()
+            s = s + bias_var * (c @ c.transpose(1, 2))
+        f = _psd_cholesky(s).to(self.dtype)
+        return _mix(f, self.normal("z", (h.shape[1], n_out)), residual)
+
+
+class _Recorder:
+    """Streams per-layer sums of each layer's state into (B, L+1, …) float64 device tensors:
+    Gram matrices, counts and the log-scale exponents (:func:`_fields` derives the rest)."""
+
+    def __init__(
+        self,
+        ops: _Ops,
+        network: Network,
+        n_nets: int,
+        k: int,
+        n_tangents: int,
+        lags: tuple[int, ...],
+    ) -> None:
+        self.ops, self.k, self.lags = ops, k, lags
+        self.width = network.width
+        self.log_space = network.phi.homogeneity == 1.0
+        m, dev, L1 = k + n_tangents, ops.device, network.depth + 1
+
+        def zeros(*shape: int) -> torch.Tensor:
+            return torch.zeros((n_nets, L1, *shape), device=dev, dtype=torch.float64)
+
+        self.exponent = zeros(m)  # column j of layer l is 2^exponent[:, l, j] · x̃_j
+        self.gram_x = zeros(m, m)  # x̃ᵀx̃
+        self.gram_a = zeros(k, k)  # φ(x̃)ᵀφ(x̃) on the inputs
+        self.gram_pre = zeros(k, k) if "pre" in network.taps else None  # h̃ᵀh̃ (FullResidual)
+        self.pos_energy = None if ops.relu else zeros(k)  # ‖relu(x̃)‖² (relu: diag of gram_a)
+        self.positive = zeros(k)  # #{i: x_i > 0}
+        self.same = torch.full(
+            (n_nets, L1, k, len(lags)), math.nan, device=dev, dtype=torch.float64
+        )
+        self.history: list[torch.Tensor | None] = [None] * max(lags, default=0)
+        self.current = torch.zeros(n_nets, m, device=dev, dtype=torch.float64)
+        self.layer = 0
+        self._set_bias_cols()
+        ops.on_tap = self.tap
+
+    def _set_bias_cols(self) -> None:
+        c = torch.exp2(-self.current)
+        c[:, self.k :] = 0.0
+        self.ops.bias_cols = c.to(self.ops.dtype)[:, :, None]
+
+    def tap(self, name: str, x: torch.Tensor) -> None:
+        """FullResidual's pre-activation h̃ of block ``layer`` (scale: the previous layer's)."""
+        self.gram_pre[:, self.layer] = self.ops.gram(x[:, : self.k])
+
+    def record(self, x: torch.Tensor, layer: int) -> None:
+        """Rescale x in place by powers of two where needed (log-space), then record it."""
+        ops, k, n = self.ops, self.k, self.width
+        g = ops.gram(x)
+        if self.log_space:
+            ms = torch.diagonal(g, dim1=1, dim2=2) / n
+            lo, hi = torch.aminmax(ms)
+            if lo.item() < 2.0**-_LOG2_RANGE or hi.item() > 2.0**_LOG2_RANGE:
+                log2_ms = torch.log2(ms)  # bring back every column beyond half the range
+                far = torch.isfinite(log2_ms) & (log2_ms.abs() > _LOG2_RANGE / 2)
+                shift = torch.where(far, torch.round(log2_ms / 2), 0.0)
+                x.mul_(torch.exp2(-shift).to(x.dtype)[:, :, None])
+                self.current += shift
+                self._set_bias_cols()
+                g = ops.gram(x)
+        self.layer = layer + 1
+        self.exponent[:, layer] = self.current
+        self.gram_x[:, layer] = g
+        self.gram_a[:, layer] = ops.gram(ops.phi(x))[:, :k, :k]
+        xk = x[:, :k]
+        if self.pos_energy is not None:
+            self.pos_energy[:, layer] = torch.clamp_min(xk, 0.0).square().sum(-1)
+        pos = xk > 0
+        self.positive[:, layer] = _count(pos)
+        if self.lags:
+            depth = len(self.history)
+            for i, lag in enumerate(self.lags):
+                if layer >= lag:
+                    prev = self.history[(layer - lag) % depth]
+                    self.same[:, layer, :, i] = _count(pos == prev)
+            self.history[layer % depth] = pos
+
+    def raw(self) -> dict[str, np.ndarray]:
+        """The per-layer sums of these networks, for :func:`_fields`."""
+        raw = {
+            "exponent": self.exponent,
+            "gram_x": self.gram_x,
+            "gram_a": self.gram_a,
+            "gram_pre": self.gram_pre,
+            "pos_energy": self.pos_energy,
+            "positive": self.positive,
+            "same": self.same,
+        }
+        return {name: v.cpu().numpy() for name, v in raw.items() if v is not None}
+
+
+def _fields(raw: dict[str, np.ndarray], k: int, n: int) -> dict[str, np.ndarray]:
+    """:class:`Record` fields from the per-layer sums of all networks (in one pass, on the host,
+    so that no result depends on how the networks were chunked)."""
+    s = raw["exponent"] * math.log(2.0)  # ln of each column's scale
+    gx, ga = raw["gram_x"], raw["gram_a"]
+    sq = np.diagonal(gx, axis1=2, axis2=3)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        log_ms = np.log(sq / n) + 2 * s
+        d = np.sqrt(sq[..., :k])
+
+        def kernel(g: np.ndarray, s: np.ndarray) -> np.ndarray:
+            return g / n * np.exp(s[..., :k, None] + s[..., None, :k])
+
+        pos_energy = raw.get("pos_energy", np.diagonal(ga, axis1=2, axis2=3))
+        out = {
+            "log_sq_norm": log_ms[..., :k],
+            "jvp_log_sq_norm": log_ms[..., k:],
+            "correlation": gx[..., :k, :k] / (d[..., :, None] * d[..., None, :]),
+            "act_kernel": kernel(ga, s),
+            "active_fraction": raw["positive"] / n,
+            "active_energy": pos_energy / sq[..., :k],
+            "same_sign": raw["same"] / n,
+            "output_log_scale": s[:, -1, :k],
+            "pre_kernel": None,
+        }
+        if "gram_pre" in raw:
+            pre = np.full_like(raw["gram_pre"], np.nan)
+            pre[:, 1:] = kernel(raw["gram_pre"][:, 1:], s[:, :-1])
+            out["pre_kernel"] = pre
+    return out
+
+
+def _block_size(network: Network, sampler: str, m: int, device: torch.device) -> int:
+    """Networks per block: about ``_BLOCK_ELEMENTS`` random numbers per layer, rounded up so that
+    every block starts 64-byte aligned (some BLAS kernels round differently when it does not)."""
+    per_net = network.width * network.max_fan_in if sampler == "dense" else network.max_fan_in * m
+    block = max(1, _BLOCK_ELEMENTS[device.type, sampler] // per_net)
+    align = 16 // math.gcd(16, network.width, network.in_features)
+    return -(-block // align) * align
+
+
+def _bytes_per_network(
+    network: Network, sampler: str, k: int, m: int, n_lags: int, max_lag: int, itemsize: int
+) -> int:
+    """Device memory of one network: see :func:`simulate`."""
+    n = max(network.width, network.in_features)
+    per_layer = m * m + m + k * k + 2 * k + k * n_lags + (k * k if network.taps else 0)
+    weights = network.width * network.max_fan_in if sampler == "dense" else 0
+    return (
+        itemsize * (12 * n * m + weights)
+        + network.width * k * max_lag
+        + 8 * (network.depth + 1) * per_layer
+    )
+
+
+def simulate(
+    network: Network,
+    inputs: ArrayLike,
+    n_networks: int,
+    *,
+    sampler: str = "gram",
+    device: str | torch.device = "auto",
+    dtype: torch.dtype = torch.float64,
+    seed: int = 0,
+    n_tangents: int = 0,
+    same_sign_lags: Sequence[int] = (1,),
+    chunk_size: int | None = None,
+    memory_budget: int = 2**30,
+    progress: bool | None = None,
+) -> Record:
+    """Propagate k inputs through ``n_networks`` independent random networks; see :class:`Record`.
+
+    ``inputs`` is (k, d) (or (d,) for k = 1) with d = ``network.in_features``. Every network sees
+    the same inputs. Networks are drawn in fixed blocks, each with its own ``torch.Generator``
+    seeded from (seed, block index): the same seed and device give identical results whatever
+    ``chunk_size``. A block has about 2^15 // (f·m) networks for ``"gram"`` and 2^22 // (n·f)
+    for ``"dense"`` (2^20 and 2^25 on a GPU), f the largest fan-in and m = k + n_tangents.
+    A chunk is a whole number of blocks, processed at once; ``chunk_size`` (networks, rounded up
+    to whole blocks) defaults to the largest that fits ``memory_budget`` bytes by the estimate,
+    per network,
+
+        itemsize·(12·max(n, d)·m + W) + n·k·max(lags) + 8·(L+1)·R,
+
+    with W = n·(largest fan-in) for ``"dense"`` (one weight buffer) and 0 for ``"gram"``, and
+    R = m² + m + k² + 2k + k·len(lags) (+k² for FullResidual) float64 sums per layer. The host
+    holds about 2·B·(L+1)·R float64 numbers while the :class:`Record` is assembled.
+
+    ``progress``: None shows a tqdm bar only if the run lasts over 2 s, True always, False never.
+    """
+    if not isinstance(network, Network):
+        raise ValueError(f"network: expected a resprop Network, got {type(network).__name__}")
+    u = np.asarray(inputs, dtype=float)
+    if u.ndim == 1:
+        u = u[None, :]
+    d = network.in_features
+    if u.ndim != 2 or u.shape[1] != d or u.shape[0] < 1:
+        raise ValueError(f"inputs: expected shape (k, {d}), got {np.shape(inputs)}")
+    if not np.all(np.isfinite(u)):
+        raise ValueError("inputs: must be finite")
+    n_nets = _validate.integer("n_networks", n_networks)
+    _validate.choice("sampler", sampler, SAMPLERS)
+    dev = resolve_device(device)
+    if dtype not in _DTYPES:
+        raise ValueError(f"dtype: expected torch.float64 or torch.float32, got {dtype}")
+    seed = _validate.integer("seed", seed, minimum=0)
+    n_tangents = _validate.integer("n_tangents", n_tangents, minimum=0)
+    lags = tuple(_validate.integer("same_sign_lags", lag) for lag in same_sign_lags)
+    if chunk_size is not None:
+        chunk_size = _validate.integer("chunk_size", chunk_size)
+    memory_budget = _validate.integer("memory_budget", memory_budget)
+
+    k, L = u.shape[0], network.depth
+    m = k + n_tangents
+    itemsize = torch.finfo(dtype).bits // 8
+    block = _block_size(network, sampler, m, dev)
+    n_blocks = -(-n_nets // block)
+    if chunk_size is None:
+        per_net = _bytes_per_network(
+            network, sampler, k, m, len(lags), max(lags, default=0), itemsize
+        )
+        chunk_blocks = max(1, memory_budget // (per_net * block))
+    else:
+        chunk_blocks = -(-chunk_size // block)
+
+    raw: dict[str, np.ndarray] = {}
+    out_scaled = np.empty((n_nets, k, network.output_dim))
+    u_t = torch.as_tensor(u, device=dev, dtype=dtype)
+    ops_class = _DenseOps if sampler == "dense" else _GramOps
+    bar = tqdm(
+        total=n_nets * L,
+        unit="net·layer",
+        unit_scale=True,
+        delay=0.0 if progress else 2.0,
+        disable=progress is False,
+        desc=f"simulate ({sampler})",
+    )
+    with bar, torch.no_grad():
+        for first in range(0, n_blocks, chunk_blocks):
+            ids = range(first, min(first + chunk_blocks, n_blocks))
+            lo, hi = ids[0] * block, min(n_nets, (ids[-1] + 1) * block)
+            blocks = []
+            for b in ids:
+                gen = torch.Generator(device=dev)
+                gen.manual_seed(_block_seed(seed, b))
+                blocks.append((slice(b * block - lo, min(n_nets, (b + 1) * block) - lo), gen))
+            ops = ops_class(network, k, blocks, hi - lo, dev, dtype)
+            rec = _Recorder(ops, network, hi - lo, k, n_tangents, lags)
+            x0 = torch.cat(
+                [u_t.expand(hi - lo, k, d), ops.normal("tangents", (n_tangents, d))], dim=1
+            )
+            x = network.embed(ops, x0)
+            rec.record(x, 0)
+            for layer in range(1, L + 1):
+                x = network.block(ops, x)
+                rec.record(x, layer)
+                bar.update(hi - lo)
+            z = network.readout(ops, x[:, :k].contiguous())
+            out_scaled[lo:hi] = z.double().cpu().numpy()
+            for name, value in rec.raw().items():
+                if name not in raw:
+                    raw[name] = np.empty((n_nets, *value.shape[1:]))
+                raw[name][lo:hi] = value
+
+    return Record(
+        network=network,
+        inputs=u,
+        n_networks=n_nets,
+        sampler=sampler,
+        seed=seed,
+        device=str(dev),
+        dtype=_DTYPES[dtype],
+        same_sign_lags=lags,
+        output_scaled=out_scaled,
+        **_fields(raw, k, network.width),
+    )

@@ -1,0 +1,526 @@
+"""The joint width-and-depth limit of 1/√L-scaled residual networks (Hayou & Yang 2023).
+
+Model (the library's ``PreActResidual`` family, Hayou & Yang's Eq. 2 in our reconstruction):
+
+    h^(l) = h^(l−1) + (τ/√L) (W^(l) φ(h^(l−1)) + b^(l)),   W_ij ~ N(0, σ_w²/n),  b_i ~ N(0, σ_b²),
+
+for l = 1..L, with layer l at time t = l/L ∈ [0, 1]. The paper's set-up is τ = σ_w = 1, σ_b = 0.
+
+* **Width first** (n → ∞ at fixed L): the kernel K^(l)_ab = h_a·h_b/n obeys
+  K^(l) = K^(l−1) + (τ²/L)(σ_w² E[φφ](K^(l−1)) + σ_b²), which is ``theory.kernels.
+  preact_residual_kernels`` with branch multiplier τ/√L (:func:`width_first_kernels`).
+* **The limit** (L → ∞ after, before, or together with n; the paper's claim) is the solution of
+  the kernel ODE (the paper's "differential flow"; its exact form is our reconstruction)
+
+      dQ_t/dt = τ² (σ_w² E_{z~N(0,Q_t)}[φ(z)φ(z)ᵀ] + σ_b²),      Q_0 = K^(0),
+
+  of which the width-first recursion is *exactly* the forward-Euler scheme with step 1/L. We
+  therefore solve it with a high-order adaptive solver (:func:`limiting_kernel`, scipy DOP853)
+  and never with Euler, and check it against closed forms (:func:`relu_limiting_kernel`,
+  :func:`linear_limiting_kernel`) and a separable quadrature for the diagonal
+  (:func:`diagonal_flow`).
+* **Depth first at finite width** (the paper's proof route): the network is the Euler–Maruyama
+  scheme of an SDE; for linear φ its squared norm is a geometric Brownian motion, so
+  ln(q_1/q_0) is exactly Gaussian (:func:`linear_depth_first_law`) — a non-Gaussian
+  (log-normal) pre-activation law at finite n, Gaussian only as n → ∞.
+
+Nothing here imports the simulation. Everything is float64.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import scipy.integrate
+import scipy.linalg
+import scipy.optimize
+import scipy.stats
+from numpy.typing import ArrayLike
+
+from .. import _validate
+from ..activations import Activation, get_activation
+from ..gaussian import kernel_map, variance_map
+from .kernels import preact_residual_kernels
+
+__all__ = [
+    "branch_multiplier",
+    "diagonal_flow",
+    "excess_kurtosis",
+    "gp_posterior",
+    "inputs_for_kernel",
+    "kernel_discrepancy",
+    "limiting_kernel",
+    "loglog_slope",
+    "linear_depth_first_law",
+    "linear_limiting_kernel",
+    "preactivation_law",
+    "relu_correlation_map",
+    "relu_limiting_kernel",
+    "relu_log_sq_norm",
+    "rms_with_se",
+    "time_grid",
+    "width_first_kernels",
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# validation helpers
+
+
+def _kernel(K0: ArrayLike) -> np.ndarray:
+    K0 = np.array(K0, dtype=float)
+    if K0.ndim != 2 or K0.shape[0] != K0.shape[1] or K0.shape[0] == 0:
+        raise ValueError(f"K0: expected a square k×k kernel, got shape {K0.shape}")
+    if not np.all(np.isfinite(K0)):
+        raise ValueError("K0: must be finite")
+    scale = max(1.0, float(np.abs(K0).max()))
+    if not np.allclose(K0, K0.T, atol=1e-12 * scale):
+        raise ValueError("K0: must be symmetric")
+    if np.linalg.eigvalsh(K0).min() < -1e-10 * scale:
+        raise ValueError("K0: must be positive semi-definite")
+    return (K0 + K0.T) / 2
+
+
+def _times(t: ArrayLike) -> np.ndarray:
+    t = np.atleast_1d(np.array(t, dtype=float))
+    if t.ndim != 1 or not np.all(np.isfinite(t)) or np.any(t < 0):
+        raise ValueError("t: expected a 1-D array of finite times ≥ 0")
+    if np.any(np.diff(t) < 0):
+        raise ValueError("t: times must be non-decreasing")
+    return t
+
+
+def _scales(tau: float, sigma_w2: float, sigma_b2: float) -> tuple[float, float, float]:
+    return (
+        _validate.real("tau", tau, minimum=0.0),
+        _validate.variance("sigma_w2", sigma_w2),
+        _validate.variance("sigma_b2", sigma_b2),
+    )
+
+
+def time_grid(depth: int) -> np.ndarray:
+    """The times t_l = l/L, l = 0..L, at which a depth-L network samples the flow."""
+    depth = _validate.integer("depth", depth)
+    return np.arange(depth + 1, dtype=float) / depth
+
+
+def inputs_for_kernel(K0: ArrayLike, *, sigma_in2: float = 1.0) -> np.ndarray:
+    """Inputs X (k×d, d = k) whose input-layer kernel σ_in² X Xᵀ/d is exactly ``K0``.
+
+    With an input layer h⁰ = W_in x, W_in ~ N(0, σ_in²/d), each neuron's (h⁰_i(x_1..x_k)) is
+    exactly N(0, σ_in² XXᵀ/d) = N(0, K0), as the flow assumes at t = 0. X = √(d/σ_in²) U√Λ
+    from the eigendecomposition K0 = UΛUᵀ.
+    """
+    K0 = _kernel(K0)
+    sigma_in2 = _validate.positive("sigma_in2", sigma_in2)
+    lam, U = np.linalg.eigh(K0)
+    d = K0.shape[0]
+    return math.sqrt(d / sigma_in2) * U * np.sqrt(np.clip(lam, 0.0, None))
+
+
+def branch_multiplier(depth: int, *, tau: float = 1.0, exponent: float = 0.5) -> float:
+    """The residual branch multiplier α = τ L^(−a); Hayou & Yang's choice is a = ½."""
+    depth = _validate.integer("depth", depth)
+    tau = _validate.real("tau", tau, minimum=0.0)
+    exponent = _validate.real("exponent", exponent)
+    return tau * depth ** (-exponent)
+
+
+# ---------------------------------------------------------------------------------------------
+# width first: the infinite-width recursion (forward Euler of the flow)
+
+
+def width_first_kernels(
+    K0: ArrayLike,
+    depth: int,
+    activation: str | Activation = "relu",
+    *,
+    alpha: float | None = None,
+    tau: float = 1.0,
+    sigma_w2: float = 1.0,
+    sigma_b2: float = 0.0,
+    exponent: float = 0.5,
+) -> np.ndarray:
+    """Infinite-width kernels K^(0..L) of the residual network with branch multiplier τL^(−a).
+
+    K^(l) = K^(l−1) + τ² L^(−2a) (σ_w² E[φφ](K^(l−1)) + σ_b²); for a = ½ this is forward Euler
+    with step 1/L for the flow of :func:`limiting_kernel`. Delegates to
+    ``theory.kernels.preact_residual_kernels``. Returns shape (L+1, k, k).
+    """
+    mult = branch_multiplier(depth, tau=tau, exponent=exponent)
+    return preact_residual_kernels(
+        _kernel(K0),
+        depth,
+        get_activation(activation, alpha),
+        sigma_w2=sigma_w2,
+        sigma_b2=sigma_b2,
+        branch_multiplier=mult,
+    )
+
+
+def relu_log_sq_norm(
+    q0: float, depth: int, *, tau: float = 1.0, sigma_w2: float = 1.0, exponent: float = 0.5
+) -> float:
+    """Closed form ln q^(L) of the infinite-width ReLU recursion with branch τL^(−a), no bias.
+
+    E[ReLU(z)²] = q/2, so q^(l) = q^(l−1)(1 + σ_w²τ²L^(−2a)/2) and
+    ln q^(L) = ln q0 + L ln(1 + σ_w²τ²L^(−2a)/2): → ∞ for a < ½, → ln q0 + σ_w²τ²/2 for a = ½,
+    → ln q0 for a > ½ (our derivation of the paper's "only nontrivial scaling").
+    """
+    q0 = _validate.positive("q0", q0)
+    mult = branch_multiplier(depth, tau=tau, exponent=exponent)
+    sigma_w2 = _validate.variance("sigma_w2", sigma_w2)
+    return math.log(q0) + depth * math.log1p(sigma_w2 * mult**2 / 2)
+
+
+# ---------------------------------------------------------------------------------------------
+# the limit: the kernel ODE
+
+
+def limiting_kernel(
+    K0: ArrayLike,
+    t: ArrayLike,
+    activation: str | Activation = "relu",
+    *,
+    alpha: float | None = None,
+    tau: float = 1.0,
+    sigma_w2: float = 1.0,
+    sigma_b2: float = 0.0,
+    rtol: float = 1e-12,
+    atol: float = 1e-14,
+) -> np.ndarray:
+    """The limiting kernel Q_t of the 1/√L residual network, at the times ``t``.
+
+    Solves dQ/dt = τ²(σ_w² E_{z~N(0,Q)}[φ(z)φ(z)ᵀ] + σ_b²), Q_0 = K0, for the k(k+1)/2 upper
+    entries with scipy's DOP853 (8th-order Runge–Kutta) at tolerances ``rtol``/``atol``
+    (``atol`` is relative to max|K0|). The expectation is ``gaussian.kernel_map``. The ODE's
+    form is our reconstruction of Hayou & Yang's "differential flow" (their Sec. 3–4).
+    Returns shape (len(t), k, k).
+    """
+    K0 = _kernel(K0)
+    times = _times(t)
+    phi = get_activation(activation, alpha)
+    tau, sw, sb = _scales(tau, sigma_w2, sigma_b2)
+    rtol = _validate.positive("rtol", rtol)
+    atol = _validate.positive("atol", atol)
+    k = K0.shape[0]
+    iu = np.triu_indices(k)
+    rate = tau**2
+
+    def unpack(y: np.ndarray) -> np.ndarray:
+        Q = np.empty((k, k))
+        Q[iu] = y
+        Q.T[iu] = y
+        return Q
+
+    def rhs(_t: float, y: np.ndarray) -> np.ndarray:
+        Q = unpack(y)
+        return rate * (sw * kernel_map(phi, Q)[iu] + sb)
+
+    t_end = float(times[-1])
+    if t_end == 0.0:
+        return np.broadcast_to(K0, (len(times), k, k)).copy()
+    sol = scipy.integrate.solve_ivp(
+        rhs,
+        (0.0, t_end),
+        K0[iu],
+        method="DOP853",
+        t_eval=times,
+        rtol=rtol,
+        atol=atol * max(1.0, float(np.abs(K0).max())),
+    )
+    if not sol.success:
+        raise RuntimeError(f"kernel ODE failed: {sol.message}")
+    return np.stack([unpack(y) for y in sol.y.T])
+
+
+def relu_correlation_map(c: ArrayLike) -> np.ndarray:
+    """κ(c) = (√(1−c²) + (π − arccos c) c)/π = 2 E[ReLU(u)ReLU(v)] for unit-variance (u, v).
+
+    The arc-cosine kernel of order 1 (Cho & Saul 2009), written out here independently of
+    ``gaussian.kernel_map`` so that :func:`relu_limiting_kernel` is a second computation.
+    """
+    c = np.clip(np.asarray(c, dtype=float), -1.0, 1.0)
+    return (np.sqrt(1.0 - c**2) + (np.pi - np.arccos(c)) * c) / np.pi
+
+
+def _relu_correlation(c0: float, s: float) -> float:
+    """Solve (s/2)·t = ∫_{c0}^{c} dc'/(κ(c') − c') for c at t = 1 (s already includes t)."""
+    if c0 >= 1.0 or s == 0.0:
+        return c0
+
+    def gap(c: float) -> float:
+        return float(relu_correlation_map(c) - c)
+
+    def excess(c: float) -> float:
+        integral, _ = scipy.integrate.quad(
+            lambda u: 1.0 / gap(u), c0, c, epsabs=1e-14, epsrel=1e-12, limit=200
+        )
+        return integral - s / 2
+
+    # κ(c) − c ≈ (2√2/3π)(1 − c)^{3/2} near 1, so the integral diverges: c_t < 1 for all t.
+    hi = 1.0 - 0.5 * (1.0 - c0)
+    while excess(hi) < 0:
+        hi = 1.0 - 0.5 * (1.0 - hi)
+        if 1.0 - hi < 1e-14:
+            return 1.0
+    return scipy.optimize.brentq(excess, c0, hi, xtol=1e-15, rtol=4 * np.finfo(float).eps)
+
+
+def relu_limiting_kernel(
+    K0: ArrayLike, t: ArrayLike, *, tau: float = 1.0, sigma_w2: float = 1.0
+) -> np.ndarray:
+    """Closed form of the ReLU flow without bias (our derivation).
+
+    With s = σ_w²τ²: the diagonal is q_t = q_0 e^{s t/2}; every correlation obeys the
+    separable dc/dt = (s/2)(κ(c) − c) (κ: :func:`relu_correlation_map`), solved implicitly by
+    (s/2) t = ∫_{c_0}^{c_t} dc/(κ(c) − c) with adaptive quadrature and a bracketing root finder;
+    then Q_t(a,b) = √(q_t(a) q_t(b)) c_t(a,b). Returns shape (len(t), k, k).
+    """
+    K0 = _kernel(K0)
+    times = _times(t)
+    tau, sw, _ = _scales(tau, sigma_w2, 0.0)
+    s = sw * tau**2
+    q0 = np.diag(K0)
+    if np.any(q0 <= 0):
+        raise ValueError("K0: the ReLU closed form needs a positive diagonal")
+    k = len(q0)
+    out = np.empty((len(times), k, k))
+    for i, ti in enumerate(times):
+        q = q0 * math.exp(s * ti / 2)
+        for a in range(k):
+            out[i, a, a] = q[a]
+            for b in range(a + 1, k):
+                c0 = float(np.clip(K0[a, b] / math.sqrt(q0[a] * q0[b]), -1.0, 1.0))
+                out[i, a, b] = out[i, b, a] = math.sqrt(q[a] * q[b]) * _relu_correlation(c0, s * ti)
+    return out
+
+
+def linear_limiting_kernel(
+    K0: ArrayLike,
+    t: ArrayLike,
+    *,
+    tau: float = 1.0,
+    sigma_w2: float = 1.0,
+    sigma_b2: float = 0.0,
+) -> np.ndarray:
+    """Closed form of the linear flow dQ/dt = τ²(σ_w² Q + σ_b²).
+
+    Q_t = (Q_0 + σ_b²/σ_w²) e^{σ_w²τ² t} − σ_b²/σ_w²  (Q_0 + τ²σ_b² t when σ_w² = 0): every
+    correlation between inputs without bias is conserved. Returns shape (len(t), k, k).
+    """
+    K0 = _kernel(K0)
+    times = _times(t)
+    tau, sw, sb = _scales(tau, sigma_w2, sigma_b2)
+    if sw == 0:
+        return K0 + tau**2 * sb * times[:, None, None]
+    shift = sb / sw
+    return (K0 + shift) * np.exp(sw * tau**2 * times)[:, None, None] - shift
+
+
+def diagonal_flow(
+    q0: float,
+    t: ArrayLike,
+    activation: str | Activation = "relu",
+    *,
+    alpha: float | None = None,
+    tau: float = 1.0,
+    sigma_w2: float = 1.0,
+    sigma_b2: float = 0.0,
+) -> np.ndarray:
+    """The diagonal q_t of the flow for any φ, by separation of variables (no ODE solver).
+
+    dq/dt = τ²(σ_w² V(q) + σ_b²) with V(q) = E[φ(√q z)²] (``gaussian.variance_map``) gives
+    t = ∫_{q_0}^{q_t} dq / (τ²(σ_w² V(q) + σ_b²)); solved for q_t with adaptive quadrature and
+    a bracketing root finder. A check on :func:`limiting_kernel` for activations without a
+    closed-form flow (erf, tanh). Returns shape (len(t),).
+    """
+    q0 = _validate.variance("q0", q0)
+    times = _times(t)
+    phi = get_activation(activation, alpha)
+    tau, sw, sb = _scales(tau, sigma_w2, sigma_b2)
+
+    def drift(q: float) -> float:
+        return tau**2 * (sw * float(variance_map(phi, q)) + sb)
+
+    if drift(q0) <= 0:
+        return np.full(len(times), q0)
+
+    def elapsed(q: float) -> float:
+        value, _ = scipy.integrate.quad(
+            lambda u: 1.0 / drift(u), q0, q, epsabs=1e-14, epsrel=1e-12, limit=200
+        )
+        return value
+
+    out = np.empty(len(times))
+    for i, ti in enumerate(times):
+        if ti == 0:
+            out[i] = q0
+            continue
+        hi = q0 + drift(q0) * ti  # a bracket end: doubled until elapsed(hi) ≥ t
+        while elapsed(hi) < ti:
+            hi = q0 + 2 * (hi - q0)
+        out[i] = scipy.optimize.brentq(
+            lambda q, ti=ti: elapsed(q) - ti, q0, hi, xtol=1e-15, rtol=4 * np.finfo(float).eps
+        )
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# finite width: the depth-first (SDE) view, and the limiting pre-activation law
+
+
+def linear_depth_first_law(
+    width: int, *, tau: float = 1.0, sigma_w2: float = 1.0
+) -> scipy.stats.rv_continuous:
+    """Law of ln(q_1/q_0) for a linear 1/√L network at finite width n as L → ∞ (no bias).
+
+    Depth first, the network is the Euler–Maruyama scheme of dh = (τσ_w/√n) dB φ(h); for
+    φ(h) = h the squared norm q = |h|²/n solves dq = s q dt + 2√(s/n) q dW with s = σ_w²τ², so
+    ln(q_1/q_0) ~ N(s(1 − 2/n), 4s/n) (our derivation; the paper's route, Sec. 4). Finite
+    width therefore leaves a log-normal, not Gaussian, norm; it concentrates only as n → ∞.
+    """
+    width = _validate.integer("width", width)
+    tau = _validate.real("tau", tau, minimum=0.0)
+    s = _validate.variance("sigma_w2", sigma_w2) * tau**2
+    return scipy.stats.norm(loc=s * (1 - 2 / width), scale=math.sqrt(4 * s / width))
+
+
+def preactivation_law(K: ArrayLike, index: int = 0) -> scipy.stats.rv_continuous:
+    """The limiting law N(0, K_aa) of one neuron's pre-activation h_i(x_a) (the paper's claim).
+
+    In the joint limit each neuron's vector (h_i(x_1), …, h_i(x_k)) is N(0, Q_t), independent
+    across neurons; ``K`` is the k×k kernel Q_t and ``index`` the input a.
+    """
+    K = _kernel(K)
+    index = _validate.integer("index", index, minimum=0)
+    if index >= K.shape[0]:
+        raise ValueError(f"index: {index} out of range for a {K.shape[0]}×{K.shape[0]} kernel")
+    return scipy.stats.norm(loc=0.0, scale=math.sqrt(K[index, index]))
+
+
+# ---------------------------------------------------------------------------------------------
+# comparing kernels, and using the limiting kernel
+
+
+def kernel_discrepancy(K: ArrayLike, K_ref: ArrayLike) -> np.ndarray:
+    """Distance between kernels on the scale of log-norms and correlations (per sample).
+
+    d(K, K_ref)² = mean_a (ln K_aa − ln Kref_aa)² + mean_{a<b} (c_ab − cref_ab)², with
+    c_ab = K_ab/√(K_aa K_bb). For small errors this is the relative error of the kernel; unlike
+    a relative Frobenius error it stays finite for networks whose norm grows or collapses
+    exponentially. ``K`` has shape (..., k, k), ``K_ref`` broadcasts against it. A vanished
+    norm (K_aa = 0) gives an infinite distance.
+    """
+    K = np.asarray(K, dtype=float)
+    K_ref = np.asarray(K_ref, dtype=float)
+    if K.ndim < 2 or K.shape[-1] != K.shape[-2]:
+        raise ValueError(f"K: expected shape (..., k, k), got {K.shape}")
+    if K_ref.shape[-2:] != K.shape[-2:]:
+        raise ValueError(f"K_ref: expected trailing shape {K.shape[-2:]}, got {K_ref.shape}")
+    k = K.shape[-1]
+    d = np.diagonal(K, axis1=-2, axis2=-1)
+    d_ref = np.diagonal(K_ref, axis1=-2, axis2=-1)
+    if np.any(d_ref <= 0):
+        raise ValueError("K_ref: needs a positive diagonal")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_err = np.log(d) - np.log(d_ref)
+        sq = np.mean(log_err**2, axis=-1)
+        if k > 1:
+            iu = np.triu_indices(k, 1)
+            c = K / np.sqrt(d[..., :, None] * d[..., None, :])
+            c_ref = K_ref / np.sqrt(d_ref[..., :, None] * d_ref[..., None, :])
+            sq = sq + np.mean((c[..., iu[0], iu[1]] - c_ref[..., iu[0], iu[1]]) ** 2, axis=-1)
+    return np.where(np.all(d > 0, axis=-1), np.sqrt(sq), np.inf)
+
+
+def excess_kurtosis(samples: ArrayLike) -> tuple[float, float]:
+    """Pooled excess kurtosis E[x⁴]/E[x²]² − 3 of zero-mean samples, with a network-level SE.
+
+    ``samples`` has shape (B, N): N values (e.g. the neurons) from each of B independent
+    networks. Moments are about 0 (pre-activations have mean exactly 0). With per-network means
+    a_b = mean x⁴ and c_b = mean x², the estimate is ā/c̄² − 3 and its standard error the delta
+    method over networks, √(gᵀΣg/B), g = (1/c̄², −2ā/c̄³), Σ the covariance of (a_b, c_b): this
+    accounts for the dependence between neurons of one network. Returns (kurtosis, se).
+    """
+    x = np.asarray(samples, dtype=float)
+    if x.ndim != 2 or x.shape[0] < 2 or x.shape[1] < 1:
+        raise ValueError(f"samples: expected shape (B ≥ 2, N ≥ 1), got {x.shape}")
+    a = np.mean(x**4, axis=1)
+    c = np.mean(x**2, axis=1)
+    A, C = a.mean(), c.mean()
+    if C <= 0:
+        raise ValueError("samples: all zero")
+    g = np.array([1 / C**2, -2 * A / C**3])
+    cov = np.cov(np.stack([a, c]))
+    return float(A / C**2 - 3), float(np.sqrt(g @ cov @ g / len(a)))
+
+
+def rms_with_se(errors: ArrayLike) -> tuple[float, float]:
+    """Root-mean-square r = √(mean e²) of per-network errors, with its delta-method SE.
+
+    SE(r) = sd(e²)/(2 r √B) over the B networks (independent), from SE(mean e²) = sd(e²)/√B.
+    Infinite errors (a network whose norm vanished) make r infinite.
+    """
+    e = np.asarray(errors, dtype=float).ravel()
+    if e.size < 2:
+        raise ValueError(f"errors: need at least 2 values, got {e.size}")
+    sq = e**2
+    r = float(np.sqrt(sq.mean()))
+    if not math.isfinite(r) or r == 0:
+        return r, math.nan
+    return r, float(sq.std(ddof=1) / (2 * r * math.sqrt(e.size)))
+
+
+def loglog_slope(x: ArrayLike, y: ArrayLike, se: ArrayLike) -> tuple[float, float]:
+    """Slope of ln y against ln x by weighted least squares, and its standard error.
+
+    The points are independent with SE(ln y_i) = se_i/y_i (delta method); weights are
+    1/SE(ln y_i)², so slope = Σw(u−ū)(v−v̄)/Σw(u−ū)², SE = 1/√(Σw(u−ū)²), u = ln x, v = ln y
+    (the SE assumes the log-linear model holds; it is not inflated by lack of fit).
+    """
+    x, y, se = (np.asarray(a, dtype=float).ravel() for a in (x, y, se))
+    if not (x.shape == y.shape == se.shape) or x.size < 2:
+        raise ValueError("x, y, se: need equal lengths ≥ 2")
+    if np.any(x <= 0) or np.any(y <= 0) or np.any(se <= 0):
+        raise ValueError("x, y, se: must be positive")
+    u, v, w = np.log(x), np.log(y), (y / se) ** 2
+    ub, vb = np.sum(w * u) / w.sum(), np.sum(w * v) / w.sum()
+    sxx = np.sum(w * (u - ub) ** 2)
+    if sxx == 0:
+        raise ValueError("x: needs at least two distinct values")
+    return float(np.sum(w * (u - ub) * (v - vb)) / sxx), float(1 / np.sqrt(sxx))
+
+
+def gp_posterior(
+    K: ArrayLike,
+    train: Sequence[int] | np.ndarray,
+    y: ArrayLike,
+    *,
+    noise: float = 1e-6,
+) -> tuple[np.ndarray, np.ndarray]:
+    """GP regression with prior kernel ``K`` over all k points, observed at ``train``.
+
+    mean = K_{*,T} (K_{T,T} + σ²I)^{-1} y,  var = diag(K_{*,*} − K_{*,T}(K_{T,T} + σ²I)^{-1}K_{T,*})
+    for every point * (the "Bayesian deep learning" use of the limiting kernel the paper points
+    to). Solved by Cholesky; returns (mean, variance), each of shape (k,).
+    """
+    K = _kernel(K)
+    train = np.asarray(train)
+    if train.ndim != 1 or train.size == 0 or not np.issubdtype(train.dtype, np.integer):
+        raise ValueError("train: expected a non-empty 1-D array of integer indices")
+    if train.min() < 0 or train.max() >= K.shape[0] or len(np.unique(train)) != len(train):
+        raise ValueError("train: indices must be distinct and within the kernel")
+    y = np.asarray(y, dtype=float)
+    if y.shape != train.shape:
+        raise ValueError(f"y: expected shape {train.shape}, got {y.shape}")
+    noise = _validate.positive("noise", noise)
+    chol = np.linalg.cholesky(K[np.ix_(train, train)] + noise * np.eye(len(train)))
+    cross = K[:, train]
+    weights = scipy.linalg.cho_solve((chol, True), y)
+    mean = cross @ weights
+    v = scipy.linalg.solve_triangular(chol, cross.T, lower=True)
+    var = np.diag(K) - np.sum(v**2, axis=0)
+    return mean, np.maximum(var, 0.0)

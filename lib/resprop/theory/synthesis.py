@@ -1,0 +1,167 @@
+"""One map of the four theories for the pre-activation ReLU ResNet (this book's synthesis).
+
+Family (the library's ``PreActResidual`` with ReLU, no bias), width n, depth L:
+
+    h^l = h^{l−1} + α W^l φ(h^{l−1}),   W_ij ~ N(0, σ_w²/n),   α = a₀ L^(−a).
+
+Given h^{l−1}, the branch α W φ(h) has i.i.d. N(0, α²σ_w²‖φ(h)‖²/n) coordinates, so in law this is
+Li, Nica & Roy's ResNet x' = x + W σ(x) with **branch variance c = α²σ_w² = a₀²σ_w² L^(−2a)**
+(:func:`branch_variance`). Everything below is a thin layer over the four theory modules, for the
+log output norm ln(q_L/q_0), q_l = ‖h^l‖²/n, with h⁰ ~ N(0, I_n):
+
+* mean field (Yang & Schoenholz; n → ∞ at fixed L): ``theory.kernels.preact_residual_kernels``,
+  q_L/q_0 = A^L deterministic, A = 1 + c/2, variance 0;
+* log-Gaussian (Li, Nica & Roy; leading order in 1/n): ``theory.log_gaussian.log_norm_moments``
+  summed over the L actual blocks (``finite_depth=True``): mean L ln A + E L_d, variance Var L_d;
+* ODE limit (Hayou & Yang; our reconstruction of their flow): ``theory.depth_limit.
+  limiting_kernel`` solved (DOP853) to time 1 with τ = a₀ L^(½ − a), i.e. the depth-continuum
+  of the same network with total branch variance c L (only a genuine limit at a = ½);
+  deterministic, variance 0;
+* field theory (Fischer et al.): our reconstruction covers smooth φ only, so it makes no ReLU
+  prediction here.
+
+**The lead under test (ours).** For small c, s²(c) ≈ c·const, so Var ln(q_L/q_0) ≈ const·c L/n ∝
+L^(1−2a)/n. Our re-derivation says the constant depends on how L compares with the
+correlation time of a coordinate's sign, 4/c blocks (ρ = A^(−1/2) ≈ e^(−c/4) per block):
+
+* a < ½ (L ≫ 4/c): n Var → s²(c) L, and s²(c)/c → 2 + 2I with I = ∫₀¹ κ(t)/t dt
+  (:func:`small_c_slope`, the interlayer correlations add 2I to the weight noise's 2);
+* a > ½ (L ≪ 4/c): the signs barely change over the whole network and n Var → 2 c L;
+* a = ½ (L ~ 4/c): n Var → 2C + (C²/2)∫₀¹(1 − s) κ(e^(−Cs/4)) ds with C = a₀²σ_w²
+  (:func:`critical_variance`), the finite-width fluctuation around the ODE limit.
+
+Nothing here imports the simulation. Everything is float64.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import scipy.integrate
+
+from .. import _validate
+from . import depth_limit, kernels, log_gaussian
+
+__all__ = [
+    "THEORIES",
+    "best_theory",
+    "branch_variance",
+    "critical_variance",
+    "log_norm_predictions",
+    "small_c_slope",
+    "variance_se",
+    "wasserstein_gaussian",
+]
+
+#: The theories compared on the map (the field theory has no ReLU prediction in our reconstruction).
+THEORIES = ("mean field", "log-Gaussian", "ODE limit")
+
+
+def branch_variance(depth: int, *, branch_scale: float, exponent: float, sigma_w2: float) -> float:
+    """c = α²σ_w² with α = a₀ L^(−a): the branch variance of the equivalent LNR21 network."""
+    depth = _validate.integer("depth", depth)
+    alpha = depth_limit.branch_multiplier(depth, tau=branch_scale, exponent=exponent)
+    return alpha**2 * _validate.variance("sigma_w2", sigma_w2)
+
+
+def log_norm_predictions(
+    width: int,
+    depth: int,
+    *,
+    branch_scale: float = 1.0,
+    exponent: float = 0.0,
+    sigma_w2: float = 2.0,
+) -> dict[str, tuple[float, float]]:
+    """(mean, variance) of ln(q_L/q_0) predicted by each theory in :data:`THEORIES`.
+
+    mean field: ln(K^L/K^0) from ``kernels.preact_residual_kernels`` (YS17; = L ln(1 + c/2)), 0;
+    log-Gaussian: (L ln A + E L_d, Var L_d) from ``log_gaussian.log_norm_moments`` (LNR21,
+    leading order in 1/n, summed over the L blocks); ODE limit: ln Q_1 of
+    ``depth_limit.limiting_kernel`` with τ = a₀ L^(½−a) (HY23's flow, our reconstruction), 0.
+    """
+    n = _validate.integer("width", width)
+    L = _validate.integer("depth", depth)
+    a0 = _validate.positive("branch_scale", branch_scale)
+    a = _validate.real("exponent", exponent)
+    c = branch_variance(L, branch_scale=a0, exponent=a, sigma_w2=sigma_w2)
+    K = kernels.preact_residual_kernels(
+        np.ones((1, 1)),
+        L,
+        "relu",
+        sigma_w2=sigma_w2,
+        branch_multiplier=depth_limit.branch_multiplier(L, tau=a0, exponent=a),
+    )
+    mf = float(np.log(K[-1, 0, 0]))
+    lg_mean, lg_var = log_gaussian.log_norm_moments(c, n, L, finite_depth=True)
+    tau = a0 * L ** (0.5 - a)
+    Q = depth_limit.limiting_kernel(np.ones((1, 1)), [0.0, 1.0], "relu", tau=tau, sigma_w2=sigma_w2)
+    return {
+        "mean field": (mf, 0.0),
+        "log-Gaussian": (L * math.log(log_gaussian.growth(c)) + lg_mean, lg_var),
+        "ODE limit": (float(np.log(Q[-1, 0, 0])), 0.0),
+    }
+
+
+def _kappa_over_t(t: float) -> float:
+    return float(log_gaussian.kappa(t)) / t if t > 0 else 6 / math.pi
+
+
+def small_c_slope() -> float:
+    """lim_{c→0} s²(c)/c = 2 + 2I, I = ∫₀¹ κ(t)/t dt (ours: Σ_k κ(ρ^k) ≈ (4/c) I as ρ → 1).
+
+    From ``log_gaussian.variance_parts``: noise v → 2c, one-layer 3c²/(4A²) → 0, interlayer
+    c²/(2A²) Σ_k κ(ρ^k) → 2 I c (κ(t)/t → 6/π at t = 0, so I is a proper integral).
+    """
+    integral, _ = scipy.integrate.quad(_kappa_over_t, 0.0, 1.0, epsabs=1e-13, epsrel=1e-13)
+    return 2.0 + 2.0 * integral
+
+
+def critical_variance(total: float) -> float:
+    """lim n·Var ln(q_L/q_0) at a = ½ as L → ∞ (after n → ∞), C = a₀²σ_w² = c L (ours).
+
+    = 2C + (C²/2) ∫₀¹ (1 − s) κ(e^(−Cs/4)) ds: the L → ∞ limit of ``log_gaussian.
+    log_norm_moments`` with c = C/L (noise L v → 2C, one-layer term → 0, interlayer
+    (c²/4)·2Σ(L − k)κ(ρ^k) with ρ^k → e^(−Cs/4), s = k/L).
+    """
+    C = _validate.positive("total", total)
+
+    def f(s: float) -> float:
+        return (1 - s) * float(log_gaussian.kappa(math.exp(-C * s / 4)))
+
+    integral, _ = scipy.integrate.quad(f, 0.0, 1.0, epsabs=1e-13, epsrel=1e-13)
+    return 2 * C + C**2 / 2 * integral
+
+
+def variance_se(samples: np.ndarray) -> tuple[float, float]:
+    """Sample variance s² (ddof=1) and its standard error √((m₄ − s⁴)/B) (delta method)."""
+    x = np.asarray(samples, dtype=float).ravel()
+    B = x.size
+    if B < 4 or not np.all(np.isfinite(x)):
+        raise ValueError("samples: need at least 4 finite values")
+    s2 = float(np.var(x, ddof=1))
+    m4 = float(np.mean((x - x.mean()) ** 4))
+    return s2, math.sqrt(max(m4 - s2**2, 0.0) / B)
+
+
+def wasserstein_gaussian(mean1: float, var1: float, mean2: float, var2: float) -> float:
+    """W₂ between N(mean1, var1) and N(mean2, var2): √((m₁ − m₂)² + (σ₁ − σ₂)²)."""
+    v1 = _validate.variance("var1", var1)
+    v2 = _validate.variance("var2", var2)
+    return math.hypot(mean1 - mean2, math.sqrt(v1) - math.sqrt(v2))
+
+
+def best_theory(
+    mean: float, var: float, predictions: dict[str, tuple[float, float]], *, threshold: float
+) -> tuple[str, dict[str, float]]:
+    """The theory whose Gaussian law N(m, v) is closest in W₂ to the measured (mean, var).
+
+    Returns (name, distances); name is ``"none"`` when even the best distance exceeds
+    ``threshold`` (in nats of ln q).
+    """
+    threshold = _validate.positive("threshold", threshold)
+    if not predictions:
+        raise ValueError("predictions: need at least one theory")
+    dist = {k: wasserstein_gaussian(mean, var, m, v) for k, (m, v) in predictions.items()}
+    best = min(dist, key=dist.__getitem__)
+    return (best if dist[best] <= threshold else "none"), dist

@@ -1,0 +1,85 @@
+"""Tests of theory/synthesis.py: two routes to each constant, and the map against simulation."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from resprop.networks import PreActResidual
+from resprop.simulate import simulate
+from resprop.theory import depth_limit, log_gaussian, synthesis
+
+
+def test_branch_variance_maps_onto_lnr21_c():
+    # c = α²σ_w² with α = a₀ L^(−a): at a = ½, c L = a₀²σ_w²
+    assert synthesis.branch_variance(64, branch_scale=1.0, exponent=0.5, sigma_w2=2.0) == (
+        pytest.approx(2.0 / 64, rel=1e-15)
+    )
+    with pytest.raises(ValueError, match="depth"):
+        synthesis.branch_variance(0, branch_scale=1.0, exponent=0.5, sigma_w2=2.0)
+    with pytest.raises(ValueError, match="sigma_w2"):
+        synthesis.branch_variance(4, branch_scale=1.0, exponent=0.5, sigma_w2=-1.0)
+
+
+@pytest.mark.parametrize("a", [0.0, 0.5, 1.0])
+def test_deterministic_predictions_match_closed_forms(a):
+    # mean field (kernel recursion) vs depth_limit's closed form L ln(1 + c/2);
+    # ODE (DOP853) vs the ReLU flow's closed form ln Q_1 = τ²σ_w²/2, τ = a₀ L^(½−a)
+    n, L = 64, 32
+    p = synthesis.log_norm_predictions(n, L, exponent=a, sigma_w2=2.0)
+    closed = depth_limit.relu_log_sq_norm(1.0, L, sigma_w2=2.0, exponent=a)
+    assert p["mean field"][0] == pytest.approx(closed, rel=1e-12)
+    assert p["ODE limit"][0] == pytest.approx(L ** (1 - 2 * a), rel=1e-9)
+    assert p["mean field"][1] == p["ODE limit"][1] == 0.0
+
+
+def test_small_c_slope_matches_lag_series():
+    # quadrature of κ(t)/t against the lag series s²(c)/c, Richardson-extrapolated in c
+    # (s²(c)/c = slope + O(c)); the extrapolation leaves O(c²) ~ 1e-8.
+    c = 1e-3
+    extrapolated = 2 * log_gaussian.s2(c / 2) / (c / 2) - log_gaussian.s2(c) / c
+    assert synthesis.small_c_slope() == pytest.approx(extrapolated, abs=1e-5)
+
+
+def test_critical_variance_is_limit_of_finite_depth_sum():
+    # n·Var at a = ½ from the finite-depth lag sum (c = C/L) → critical_variance(C) with an
+    # O(1/L) error; Richardson in L removes it to O(1/L²).
+    C = 2.0
+    f = [log_gaussian.log_norm_moments(C / L, 1, L)[1] for L in (2048, 4096)]
+    assert synthesis.critical_variance(C) == pytest.approx(2 * f[1] - f[0], abs=1e-4)
+
+
+def test_variance_se_gaussian():
+    # for Gaussian samples m₄ = 3σ⁴, so the delta-method SE → σ²√(2/B); m₄'s own relative
+    # error is ~√(96/B) ≈ 0.7 % here, so 5 % is > 4 SE of the SE
+    x = np.random.default_rng(0).normal(0.0, 2.0, 200_000)
+    v, se = synthesis.variance_se(x)
+    assert se == pytest.approx(v * math.sqrt(2 / x.size), rel=0.05)
+    with pytest.raises(ValueError, match="samples"):
+        synthesis.variance_se([1.0, 2.0])
+
+
+def test_best_theory_and_none():
+    pred = {"x": (0.0, 0.0), "y": (1.0, 1.0)}
+    assert synthesis.best_theory(1.0, 1.0, pred, threshold=0.1)[0] == "y"
+    assert synthesis.best_theory(5.0, 1.0, pred, threshold=0.1)[0] == "none"
+    with pytest.raises(ValueError, match="threshold"):
+        synthesis.best_theory(0.0, 0.0, pred, threshold=0.0)
+
+
+@pytest.mark.parametrize("a", [0.5, 1.0])
+def test_log_gaussian_law_matches_simulation(a):
+    # the simulated law of ln(q_L/q_0) of the pre-activation ResNet against the log-Gaussian
+    # (mean, variance); SE of the mean s/√B, of the variance √((m₄ − s⁴)/B); 4 SE, fixed seed
+    n, L, B = 64, 32, 1000
+    net = PreActResidual(
+        width=n, depth=L, sigma_w2=2.0, branch_scale=1.0, branch_exponent=a, input_dim=1
+    )
+    rec = simulate(net, np.ones((1, 1)), B, device="cpu", seed=3, progress=False)
+    x = rec.log_sq_norm[:, -1, 0] - rec.log_sq_norm[:, 0, 0]
+    mean, var = synthesis.log_norm_predictions(n, L, exponent=a, sigma_w2=2.0)["log-Gaussian"]
+    v, se_v = synthesis.variance_se(x)
+    assert abs(x.mean() - mean) <= 4 * x.std(ddof=1) / math.sqrt(B)
+    assert abs(v - var) <= 4 * se_v
