@@ -11,7 +11,7 @@
 # ---
 
 # %% [markdown]
-# # 1. Mean field residual networks: on the edge of chaos
+# # Mean field residual networks: on the edge of chaos
 #
 # {cite:t}`yang2017meanfield` apply mean-field theory to randomly initialised residual networks
 # and claim (abstract, arXiv:1712.08969):

@@ -14,6 +14,7 @@ from PIL import Image
 
 from resprop import activations, book, claims, figures, profiles
 from resprop.chapter import Chapter
+from resprop.theory import kernels
 
 # ---- activations ----------------------------------------------------------------------------
 
@@ -80,6 +81,10 @@ BAD_INPUTS = [
     ),
     (lambda: figures.save(Figure(), "../escape", chapter="c"), "name"),
     (lambda: figures.save("not a figure", "ok", chapter="c"), "fig"),
+    (lambda: kernels.reduced_residual_kernels([[1.0, 0.5], [0.0, 1.0]], 3), "K0"),
+    (lambda: kernels.reduced_residual_kernels([[1.0, 2.0], [2.0, 1.0]], 3), "K0"),
+    (lambda: kernels.reduced_residual_kernels(np.eye(2), 0), "depth"),
+    (lambda: kernels.feedforward_kernels(np.eye(2), 3, sigma_w2=-1.0), "sigma_w2"),
 ]
 
 

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from numbers import Integral, Real
 from typing import Any
 
+import numpy as np
+
 
 def integer(name: str, value: Any, minimum: int = 1) -> int:
     """``value`` as an int ≥ ``minimum``."""
@@ -42,3 +44,22 @@ def choice(name: str, value: Any, options: Iterable[str]) -> str:
     if value not in options:
         raise ValueError(f"{name}: expected one of {options}, got {value!r}")
     return value
+
+
+def kernel(name: str, value: Any, k: int | None = None) -> np.ndarray:
+    """A finite, symmetric, positive semi-definite k×k kernel (a scalar is a 1×1 kernel)."""
+    K = np.array(value, dtype=float)
+    if K.ndim == 0:
+        K = K.reshape(1, 1)
+    if K.ndim != 2 or K.shape[0] != K.shape[1] or K.shape[0] == 0:
+        raise ValueError(f"{name}: expected a square k×k kernel, got shape {K.shape}")
+    if k is not None and K.shape[0] != k:
+        raise ValueError(f"{name}: expected a {k}×{k} kernel, got shape {K.shape}")
+    if not np.all(np.isfinite(K)):
+        raise ValueError(f"{name}: must be finite")
+    scale = max(1.0, float(np.abs(K).max()))
+    if not np.allclose(K, K.T, atol=1e-12 * scale):
+        raise ValueError(f"{name}: must be symmetric")
+    if np.linalg.eigvalsh(K).min() < -1e-10 * scale:
+        raise ValueError(f"{name}: must be positive semi-definite")
+    return (K + K.T) / 2

@@ -60,7 +60,7 @@ class Chapter:
         """One line saying how this chapter was run, for the reader."""
         scale = "CPU-sized, not paper-scale" if self.profile == "quick" else "GPU-sized"
         p = self.provenance
-        return f"Profile `{self.profile}` ({scale}) on {p['device']}, seed {self.seed}."
+        return f"Profile {self.profile!r} ({scale}) on {p['device']}, seed {self.seed}."
 
     def save(self, fig: Figure, name: str) -> Path:
         """Save ``fig`` as ``figures/<chapter>/<name>.{png,pdf}`` with provenance."""

@@ -69,20 +69,6 @@ __all__ = [
 # validation helpers
 
 
-def _kernel(K0: ArrayLike) -> np.ndarray:
-    K0 = np.array(K0, dtype=float)
-    if K0.ndim != 2 or K0.shape[0] != K0.shape[1] or K0.shape[0] == 0:
-        raise ValueError(f"K0: expected a square k×k kernel, got shape {K0.shape}")
-    if not np.all(np.isfinite(K0)):
-        raise ValueError("K0: must be finite")
-    scale = max(1.0, float(np.abs(K0).max()))
-    if not np.allclose(K0, K0.T, atol=1e-12 * scale):
-        raise ValueError("K0: must be symmetric")
-    if np.linalg.eigvalsh(K0).min() < -1e-10 * scale:
-        raise ValueError("K0: must be positive semi-definite")
-    return (K0 + K0.T) / 2
-
-
 def _times(t: ArrayLike) -> np.ndarray:
     t = np.atleast_1d(np.array(t, dtype=float))
     if t.ndim != 1 or not np.all(np.isfinite(t)) or np.any(t < 0):
@@ -113,7 +99,7 @@ def inputs_for_kernel(K0: ArrayLike, *, sigma_in2: float = 1.0) -> np.ndarray:
     exactly N(0, σ_in² XXᵀ/d) = N(0, K0), as the flow assumes at t = 0. X = √(d/σ_in²) U√Λ
     from the eigendecomposition K0 = UΛUᵀ.
     """
-    K0 = _kernel(K0)
+    K0 = _validate.kernel("K0", K0)
     sigma_in2 = _validate.positive("sigma_in2", sigma_in2)
     lam, U = np.linalg.eigh(K0)
     d = K0.shape[0]
@@ -151,7 +137,7 @@ def width_first_kernels(
     """
     mult = branch_multiplier(depth, tau=tau, exponent=exponent)
     return preact_residual_kernels(
-        _kernel(K0),
+        _validate.kernel("K0", K0),
         depth,
         get_activation(activation, alpha),
         sigma_w2=sigma_w2,
@@ -199,7 +185,7 @@ def limiting_kernel(
     form is our reconstruction of Hayou & Yang's "differential flow" (their Sec. 3–4).
     Returns shape (len(t), k, k).
     """
-    K0 = _kernel(K0)
+    K0 = _validate.kernel("K0", K0)
     times = _times(t)
     phi = get_activation(activation, alpha)
     tau, sw, sb = _scales(tau, sigma_w2, sigma_b2)
@@ -279,7 +265,7 @@ def relu_limiting_kernel(
     (s/2) t = ∫_{c_0}^{c_t} dc/(κ(c) − c) with adaptive quadrature and a bracketing root finder;
     then Q_t(a,b) = √(q_t(a) q_t(b)) c_t(a,b). Returns shape (len(t), k, k).
     """
-    K0 = _kernel(K0)
+    K0 = _validate.kernel("K0", K0)
     times = _times(t)
     tau, sw, _ = _scales(tau, sigma_w2, 0.0)
     s = sw * tau**2
@@ -311,7 +297,7 @@ def linear_limiting_kernel(
     Q_t = (Q_0 + σ_b²/σ_w²) e^{σ_w²τ² t} − σ_b²/σ_w²  (Q_0 + τ²σ_b² t when σ_w² = 0): every
     correlation between inputs without bias is conserved. Returns shape (len(t), k, k).
     """
-    K0 = _kernel(K0)
+    K0 = _validate.kernel("K0", K0)
     times = _times(t)
     tau, sw, sb = _scales(tau, sigma_w2, sigma_b2)
     if sw == 0:
@@ -394,7 +380,7 @@ def preactivation_law(K: ArrayLike, index: int = 0) -> scipy.stats.rv_continuous
     In the joint limit each neuron's vector (h_i(x_1), …, h_i(x_k)) is N(0, Q_t), independent
     across neurons; ``K`` is the k×k kernel Q_t and ``index`` the input a.
     """
-    K = _kernel(K)
+    K = _validate.kernel("K", K)
     index = _validate.integer("index", index, minimum=0)
     if index >= K.shape[0]:
         raise ValueError(f"index: {index} out of range for a {K.shape[0]}×{K.shape[0]} kernel")
@@ -507,7 +493,7 @@ def gp_posterior(
     for every point * (the "Bayesian deep learning" use of the limiting kernel the paper points
     to). Solved by Cholesky; returns (mean, variance), each of shape (k,).
     """
-    K = _kernel(K)
+    K = _validate.kernel("K", K)
     train = np.asarray(train)
     if train.ndim != 1 or train.size == 0 or not np.issubdtype(train.dtype, np.integer):
         raise ValueError("train: expected a non-empty 1-D array of integer indices")

@@ -74,24 +74,6 @@ _SMOOTH = ("erf", "tanh", "linear")
 # validation
 
 
-def _kernel0(K0: ArrayLike, k: int | None = None) -> np.ndarray:
-    K0 = np.array(K0, dtype=float)
-    if K0.ndim == 0:
-        K0 = K0.reshape(1, 1)
-    if K0.ndim != 2 or K0.shape[0] != K0.shape[1] or K0.shape[0] == 0:
-        raise ValueError(f"K0: expected a square k×k kernel, got shape {K0.shape}")
-    if k is not None and K0.shape[0] != k:
-        raise ValueError(f"K0: expected a {k}×{k} kernel, got shape {K0.shape}")
-    if not np.all(np.isfinite(K0)):
-        raise ValueError("K0: must be finite")
-    scale = max(1.0, float(np.abs(K0).max()))
-    if not np.allclose(K0, K0.T, atol=1e-12 * scale):
-        raise ValueError("K0: must be symmetric")
-    if np.linalg.eigvalsh(K0).min() < -1e-10 * scale:
-        raise ValueError("K0: must be positive semi-definite")
-    return (K0 + K0.T) / 2
-
-
 def _common(
     depth: int, scale: float, sigma_w2: float, sigma_b2: float, form: str
 ) -> tuple[int, float, float, float, str]:
@@ -127,7 +109,7 @@ def mean_kernels(
     Thin wrappers of ``theory.kernels.preact_residual_kernels`` (branch multiplier α) and
     ``full_residual_kernels`` (σ_v² = α², σ_a² = 0). ``alpha`` is the α-ReLU power, not α.
     """
-    K0 = _kernel0(K0)
+    K0 = _validate.kernel("K0", K0)
     depth, scale, sw, sb, form = _common(depth, scale, sigma_w2, sigma_b2, form)
     phi = get_activation(activation, alpha)
     if form == "preact":
@@ -226,7 +208,7 @@ def response(
     ``readout`` and ``kernel`` need a 2×2 ``K0``; ``jacobian`` and ``q`` use K0[0, 0].
     Returns (L+1,) for a scalar ``scale``, else (len(scale), L+1).
     """
-    K0 = _kernel0(K0)
+    K0 = _validate.kernel("K0", K0)
     kind = _validate.choice("kind", kind, RESPONSES)
     scalar = np.ndim(scale) == 0
     scales = np.atleast_1d(np.asarray(scale, dtype=float))
@@ -369,7 +351,7 @@ def continuum_response(
     x alone, hence α*²σ_w²L → x* (:func:`optimal_continuum`). Kinds ``readout`` and ``kernel``
     (2×2 ``K0``) and ``jacobian`` (K0[0, 0]). Returns χ at t = 1, shaped like ``x``.
     """
-    K0 = _kernel0(K0)
+    K0 = _validate.kernel("K0", K0)
     kind = _validate.choice("kind", kind, ("readout", "kernel", "jacobian"))
     form = _validate.choice("form", form, FORMS)
     sw = _validate.positive("sigma_w2", sigma_w2)
@@ -624,7 +606,7 @@ def finite_size(
     ``quadrature_error`` reports the rule's worst relative error against closed forms of
     ``gaussian.kernel_map`` (the mean-field kernel; and E[φ(H^0)φ(H^L)] across layers).
     """
-    K0 = _kernel0(K0)
+    K0 = _validate.kernel("K0", K0)
     depth, scale, sw, sb, _ = _common(depth, scale, sigma_w2, sigma_b2, "preact")
     if sw <= 0:
         raise ValueError("sigma_w2: the 1/N theory needs σ_w² > 0")
@@ -815,7 +797,7 @@ def tangent_kernels(
     t⁰ = h⁰ (K0 = q⁰ [[1, 1], [1, 1]]) gives K^L_tt/q⁰, the sensitivity along the input itself;
     an orthogonal tangent (K0_ht = 0) gives :func:`response` ``kind="jacobian"`` times K0_tt.
     """
-    K0 = _kernel0(K0, 2)
+    K0 = _validate.kernel("K0", K0, 2)
     depth, scale, sw, sb, _ = _common(depth, scale, sigma_w2, sigma_b2, "preact")
     phi = get_activation(activation)
     nodes = _validate.integer("nodes", nodes, minimum=4)
@@ -854,7 +836,7 @@ def response_finite_size(
     quadrature nodes on both sides, so rule errors cancel to first order).
     """
     kind = _validate.choice("kind", kind, RESPONSES)
-    K0 = _kernel0(K0)
+    K0 = _validate.kernel("K0", K0)
     so = _validate.variance("sigma_out2", sigma_out2)
     rel = _validate.positive("rel_step", rel_step)
     kw = dict(sigma_w2=sigma_w2, sigma_b2=sigma_b2, nodes=nodes)

@@ -31,17 +31,8 @@ __all__ = [
 ]
 
 
-def _initial(K0: ArrayLike) -> np.ndarray:
-    K0 = np.array(K0, dtype=float)
-    if K0.ndim != 2 or K0.shape[0] != K0.shape[1]:
-        raise ValueError(f"K0: expected a square k×k kernel, got shape {K0.shape}")
-    if not np.allclose(K0, K0.T) or np.linalg.eigvalsh(K0).min() < -1e-12 * max(1.0, K0.max()):
-        raise ValueError("K0: must be symmetric positive semi-definite")
-    return K0
-
-
 def _iterate(K0: ArrayLike, depth: int, step) -> np.ndarray:
-    K = _initial(K0)
+    K = _validate.kernel("K0", K0)
     depth = _validate.integer("depth", depth)
     out = np.empty((depth + 1, *K.shape))
     out[0] = K
