@@ -54,10 +54,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import scipy.stats
 from IPython.display import Markdown, display
-from scipy.special import logsumexp
 
 from resprop.chapter import Chapter
 from resprop.claims import VERDICTS, Claim
+from resprop.estimators import log_mean_exp, mean_se, variance_se
 from resprop.figures import band
 from resprop.networks import BalancedResidual, FeedForward, ReducedResidual
 from resprop.simulate import simulate
@@ -187,26 +187,6 @@ def normalised_output(rec, growth=A):
     return rec.output_scaled[:, 0, 0] * np.exp(log_scale)
 
 
-def mean_se(x):
-    """Mean over networks and its standard error (networks are independent)."""
-    return float(np.mean(x)), float(np.std(x, ddof=1) / math.sqrt(len(x)))
-
-
-def var_se(x):
-    """Sample variance and its standard error √((m₄ − s⁴)/B) (no Gaussian assumption)."""
-    xc = x - x.mean()
-    v = float(np.mean(xc**2))
-    return v, float(math.sqrt(max(np.mean(xc**4) - v**2, 0.0) / len(x)))
-
-
-def log_mean_exp(x):
-    """ln mean(e^x) and its delta-method standard error sd(e^x)/(mean(e^x)√B)."""
-    w = np.exp(x - x.max())
-    return float(logsumexp(x) - math.log(len(x))), float(
-        w.std(ddof=1) / (w.mean() * math.sqrt(len(x)))
-    )
-
-
 def extrapolate(widths, y, se):
     """Weighted least squares y = a + b/n; returns (a, SE a, b). The n → ∞ value is a."""
     X = np.column_stack([np.ones(len(widths)), 1.0 / np.asarray(widths, float)])
@@ -332,7 +312,7 @@ for n, color in zip(size.widths, WIDTH_COLORS, strict=False):
     m = L.mean(0)
     m_se = L.std(0, ddof=1) / math.sqrt(len(L))
     v = L.var(0)
-    v_se = np.array([var_se(L[:, l])[1] for l in layers])
+    v_se = np.array([variance_se(L[:, l])[1] for l in layers])
     band(axes[0, 0], betas, m, m_se, label=f"n = {n} ({len(L)} networks)", color=color)
     band(axes[0, 1], betas, v, v_se, label=f"n = {n}", color=color)
     d = L.shape[1] - 1
@@ -931,10 +911,10 @@ for i, p in enumerate(part_names):
     bottom += vals
 d0 = scan[n0].network.depth
 measured_var = {
-    "standard": var_se(log_norm(scan[n0])[:, d0]),
-    "random_sign": var_se(log_norm(balanced["random_sign"])[:, d0]),
-    "crelu": var_se(log_norm(balanced["crelu"])[:, d0]),
-    "fc": var_se(fc_log_norm(fc)[:, d0]),
+    "standard": variance_se(log_norm(scan[n0])[:, d0]),
+    "random_sign": variance_se(log_norm(balanced["random_sign"])[:, d0]),
+    "crelu": variance_se(log_norm(balanced["crelu"])[:, d0]),
+    "fc": variance_se(fc_log_norm(fc)[:, d0]),
 }
 y = np.array([measured_var[m][0] for m in models]) * n0 / d0
 e = np.array([measured_var[m][1] for m in models]) * n0 / d0
@@ -1031,7 +1011,7 @@ rows = [
 ]
 for model, (L, pred) in bal_checks.items():
     m, me = mean_se(L)
-    v, ve = var_se(L)
+    v, ve = variance_se(L)
     rows.append(
         f"| {model} | {pred.mean:.3f} | {m:.3f} ± {me:.3f} | {pred.var:.3f} | {v:.3f} ± {ve:.3f} |"
     )
@@ -1066,7 +1046,7 @@ for variant, cid in (("crelu", "02-5a"), ("random_sign", "02-5b")):
     )
 for variant, cid in (("crelu", "02-5c"), ("random_sign", "02-5d")):
     L, pred = bal_checks[variant]
-    v, ve = var_se(L)
+    v, ve = variance_se(L)
     ch.record(
         Claim.compare(
             cid,
@@ -1097,7 +1077,7 @@ for variant, cid in (("crelu", "02-5c"), ("random_sign", "02-5d")):
 
 # %%
 L, pred = bal_checks["fc"]
-v, ve = var_se(L)
+v, ve = variance_se(L)
 m, me = mean_se(L)
 ch.record(
     Claim.compare(
@@ -1162,7 +1142,7 @@ for i, cc in enumerate(sorted({*size.c_values, c})):
         L = log_norm(rec, lg.growth(cc))[:, dc]
     fd = lg.predict(cc, nc, dc)
     m, me = mean_se(L)
-    v, ve = var_se(L)
+    v, ve = variance_se(L)
     # edge-corrected per unit β, as in the moments figure
     axes[0].errorbar(
         cc, (m - fd.mean) * nc / dc + lg.mu(cc), yerr=2 * me * nc / dc, fmt="o", color="C0"

@@ -56,7 +56,7 @@ import scipy.stats
 import torch
 from matplotlib.colors import LogNorm
 
-from resprop import networks
+from resprop import estimators, networks
 from resprop.chapter import Chapter
 from resprop.claims import Claim
 from resprop.figures import band
@@ -84,7 +84,7 @@ def rms_alive(d):
     alive = np.isfinite(d)
     if alive.sum() < 2:
         return math.inf, math.nan, int(np.sum(~alive))
-    return (*dl.rms_with_se(d[alive]), int(np.sum(~alive)))
+    return (*estimators.rms_with_se(d[alive]), int(np.sum(~alive)))
 
 
 def final_kernel(rec):
@@ -393,7 +393,7 @@ for a, rows in paths.items():
             label=f"$L = n^{{{a:g}}}$ (L up to {int(L_.max())})",
         )
         if name == "1/√L ResNet" or a == 1.0:
-            path_slopes[(name, a)] = dl.loglog_slope(n_, e_, s_)
+            path_slopes[(name, a)] = estimators.loglog_slope(n_, e_, s_)
 for ax, name in zip(axes, ["1/√L ResNet", "ReLU MLP (He)"], strict=True):
     ax.set(
         xscale="log",
@@ -649,7 +649,7 @@ for j, L in enumerate(size.gauss_depths):
         h = last_layer_neurons(net, x1, size.gauss_networks, seed=ch.seed + 200_000 + 100 * j + i)
         q_theory = dl.width_first_kernels([[1.0]], L)[-1, 0, 0]  # n → ∞ variance at this L
         z = h / math.sqrt(q_theory)
-        kurt[(n, L)] = dl.excess_kurtosis(z)
+        kurt[(n, L)] = estimators.excess_kurtosis(z)
         samples[(n, L)] = z
 
 fig, (ax_qq, ax_k) = plt.subplots(1, 2, figsize=(11, 4.2))
@@ -676,7 +676,7 @@ for L in size.gauss_depths:
     ns = np.array(size.gauss_widths[1:], dtype=float)  # n ≥ 16: the 1/n regime
     k_ = np.array([kurt[(int(n), L)][0] for n in ns])
     s_ = np.array([kurt[(int(n), L)][1] for n in ns])
-    kurt_slope[L] = dl.loglog_slope(ns, k_, s_)
+    kurt_slope[L] = estimators.loglog_slope(ns, k_, s_)
 ns = np.array(size.gauss_widths, dtype=float)
 ax_k.plot(
     ns, kurt[(size.gauss_widths[1], L_show)][0] * size.gauss_widths[1] / ns, "k:", label="∝ 1/n"
@@ -822,7 +822,7 @@ for j, L in enumerate(size.gp_depths):
         Ks = final_kernel(rec)
         mus = np.array([dl.gp_posterior(K, train, y_train, noise=noise)[0] for K in Ks])
         per_net = np.sqrt(np.mean((mus[:, test] - mu_lim[test]) ** 2, axis=1))
-        gp_err[(n, L)] = dl.rms_with_se(per_net)
+        gp_err[(n, L)] = estimators.rms_with_se(per_net)
         gp_example[(n, L)] = mus[0]
 
 fig, (ax_f, ax_e) = plt.subplots(1, 2, figsize=(11, 4))

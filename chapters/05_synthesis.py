@@ -64,6 +64,7 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
+from resprop import estimators
 from resprop.chapter import Chapter
 from resprop.claims import Claim
 from resprop.networks import PreActResidual
@@ -108,13 +109,13 @@ def log_ratio(width, depth, exponent, n_networks, *, sampler="gram", offset=0):
 # `gram` sampler. We check it once against the `dense` sampler, which draws every weight
 # matrix, at $a = \tfrac12$: the two variances of $\ln(q_L/q_0)$ must agree within their
 # standard errors (the standard error of a sample variance is $\sqrt{(m_4 - s^4)/B}$,
-# `synthesis.variance_se`).
+# `estimators.variance_se`).
 
 # %%
 dn, dL, dB = size.dense_width, size.dense_depth, size.dense_networks
 x_dense = log_ratio(dn, dL, 0.5, dB, sampler="dense", offset=7)
 x_gram = log_ratio(dn, dL, 0.5, dB, offset=8)
-(vd, sd), (vg, sg) = synthesis.variance_se(x_dense), synthesis.variance_se(x_gram)
+(vd, sd), (vg, sg) = estimators.variance_se(x_dense), estimators.variance_se(x_gram)
 print(f"n = {dn}, L = {dL}, a = ½, {dB} networks each:")
 print(f"  dense: mean {x_dense.mean():.4f}, var {vd:.5f} ± {sd:.5f}")
 print(f"  gram : mean {x_gram.mean():.4f}, var {vg:.5f} ± {sg:.5f}")
@@ -139,7 +140,7 @@ for i, a in enumerate(size.exponents):
         for k, beta in enumerate(size.betas):
             L = round(beta * n)
             x = log_ratio(n, L, a, B, offset=1000 * i + 100 * j + k)
-            var, se_var = synthesis.variance_se(x)
+            var, se_var = estimators.variance_se(x)
             grid[a, n, beta] = dict(
                 L=L,
                 c=synthesis.branch_variance(L, branch_scale=A0, exponent=a, sigma_w2=SW2),

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import torch
 
-from resprop import networks
+from resprop import estimators, networks
 from resprop.simulate import simulate
 from resprop.theory import depth_limit as dl
 from resprop.theory.kernels import feedforward_kernels
@@ -102,12 +102,12 @@ def test_gp_posterior_interpolates_and_matches_direct_solve():
 
 def test_statistics_helpers():
     rng = np.random.default_rng(0)
-    k, se = dl.excess_kurtosis(rng.standard_normal((400, 50)))
+    k, se = estimators.excess_kurtosis(rng.standard_normal((400, 50)))
     assert abs(k) < 4 * se
-    k, se = dl.excess_kurtosis(rng.laplace(size=(400, 50)))
+    k, se = estimators.excess_kurtosis(rng.laplace(size=(400, 50)))
     assert abs(k - 3.0) < 4 * se
     x = np.array([1.0, 2.0, 4.0])
-    s, se = dl.loglog_slope(x, 3 * x**-0.5, np.full(3, 0.01))
+    s, se = estimators.loglog_slope(x, 3 * x**-0.5, np.full(3, 0.01))
     assert s == pytest.approx(-0.5) and se > 0
 
 
@@ -122,7 +122,7 @@ def test_statistics_helpers():
         lambda: dl.linear_depth_first_law(0),
         lambda: dl.gp_posterior(K2, [0, 0], [1.0, 1.0]),
         lambda: dl.preactivation_law(K2, 2),
-        lambda: dl.excess_kurtosis(np.ones(5)),
+        lambda: estimators.excess_kurtosis(np.ones(5)),
     ],
 )
 def test_invalid_parameters_raise_value_error(call):
@@ -141,7 +141,7 @@ def _rms_error(network, ref, B, seed):
     rec = simulate(network, X2, B, seed=seed, progress=False)
     half = rec.log_sq_norm[:, -1] / 2
     K = np.exp(half[:, :, None] + half[:, None, :]) * rec.correlation[:, -1]
-    return dl.rms_with_se(dl.kernel_discrepancy(K, ref))
+    return estimators.rms_with_se(dl.kernel_discrepancy(K, ref))
 
 
 def test_monte_carlo_kernel_error_decays_like_inverse_sqrt_width():
@@ -151,7 +151,7 @@ def test_monte_carlo_kernel_error_decays_like_inverse_sqrt_width():
         for i, n in enumerate(widths)
     ]
     e, se = np.array(res).T
-    slope, slope_se = dl.loglog_slope(widths, e, se)
+    slope, slope_se = estimators.loglog_slope(widths, e, se)
     assert abs(slope + 0.5) < 4 * slope_se
 
 
@@ -216,7 +216,7 @@ def _dense_neurons(n, L, B, seed):
 def test_preactivations_gaussianise_with_width_not_depth():
     B = 1500
     k = {
-        (n, L): dl.excess_kurtosis(_dense_neurons(n, L, B, 100 * n + L))
+        (n, L): estimators.excess_kurtosis(_dense_neurons(n, L, B, 100 * n + L))
         for n in (16, 64)
         for L in (4, 16)
     }

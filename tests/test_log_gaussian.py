@@ -16,6 +16,7 @@ import pytest
 import scipy.integrate
 import scipy.stats
 
+from resprop.estimators import variance_se
 from resprop.theory import log_gaussian as lg
 
 HE = 2.0
@@ -222,13 +223,6 @@ def _output(rec, c=HE):
     return rec.output_scaled[:, 0, 0] * np.exp(scale)
 
 
-def _var_se(x):
-    """Sample variance and its SE √((m₄ − s⁴)/B)."""
-    xc = x - x.mean()
-    v = np.mean(xc**2)
-    return v, math.sqrt((np.mean(xc**4) - v**2) / len(x))
-
-
 def _resnet(beta, n_networks, seed):
     networks = pytest.importorskip("resprop.networks")
     net = networks.ReducedResidual(N, int(beta * N), sigma_w2=HE, input_dim=1)
@@ -291,8 +285,8 @@ def _check_variance_and_ratio(n, d, B, seed):
     bal = _log_norm(
         _simulate(networks.BalancedResidual(n, d, c=HE, variant="crelu", input_dim=1), B, seed + 1)
     )[:, d]
-    v_std, se_std = _var_se(std)
-    v_bal, se_bal = _var_se(bal)
+    v_std, se_std = variance_se(std)
+    v_bal, se_bal = variance_se(bal)
     pred_std, pred_bal = lg.predict(HE, n, d), lg.predict(HE, n, d, "crelu")
     assert abs(v_std - pred_std.var) < 4 * se_std
     assert abs(v_bal - pred_bal.var) < 4 * se_bal
@@ -326,7 +320,7 @@ def test_balanced_has_no_hypoactivation_and_its_predicted_law(variant):
     assert abs(per_net.mean()) < 4 * per_net.std(ddof=1) / math.sqrt(B)
     L = _log_norm(rec)[:, d]
     pred = lg.predict(HE, N, d, variant)
-    v, se_v = _var_se(L)
+    v, se_v = variance_se(L)
     assert abs(L.mean() - pred.mean) < 4 * L.std(ddof=1) / math.sqrt(B)
     assert abs(v - pred.var) < 4 * se_v
 
@@ -339,7 +333,7 @@ def test_fully_connected_law_matches_hanin_nica_exact_moments():
     act = np.log(rec.act_kernel[:, :, 0, 0])
     L = act[:, d] - act[:, 0]
     m, v = lg.fc_exact_moments(N, d)
-    v_hat, se_v = _var_se(L)
+    v_hat, se_v = variance_se(L)
     assert abs(L.mean() - m) < 4 * L.std(ddof=1) / math.sqrt(B)
     assert abs(v_hat - v) < 4 * se_v
 

@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 
+from resprop import estimators
 from resprop.networks import PreActResidual
 from resprop.simulate import simulate
 from resprop.theory import depth_limit, log_gaussian, synthesis
@@ -55,10 +56,10 @@ def test_variance_se_gaussian():
     # for Gaussian samples m₄ = 3σ⁴, so the delta-method SE → σ²√(2/B); m₄'s own relative
     # error is ~√(96/B) ≈ 0.7 % here, so 5 % is > 4 SE of the SE
     x = np.random.default_rng(0).normal(0.0, 2.0, 200_000)
-    v, se = synthesis.variance_se(x)
+    v, se = estimators.variance_se(x)
     assert se == pytest.approx(v * math.sqrt(2 / x.size), rel=0.05)
     with pytest.raises(ValueError, match="samples"):
-        synthesis.variance_se([1.0, 2.0])
+        estimators.variance_se([1.0, 2.0])
 
 
 def test_best_theory_and_none():
@@ -80,6 +81,6 @@ def test_log_gaussian_law_matches_simulation(a):
     rec = simulate(net, np.ones((1, 1)), B, device="cpu", seed=3, progress=False)
     x = rec.log_sq_norm[:, -1, 0] - rec.log_sq_norm[:, 0, 0]
     mean, var = synthesis.log_norm_predictions(n, L, exponent=a, sigma_w2=2.0)["log-Gaussian"]
-    v, se_v = synthesis.variance_se(x)
+    v, se_v = estimators.variance_se(x)
     assert abs(x.mean() - mean) <= 4 * x.std(ddof=1) / math.sqrt(B)
     assert abs(v - var) <= 4 * se_v

@@ -22,6 +22,8 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
+from . import __version__
+
 __all__ = ["STYLE", "band", "git_commit", "save", "use_style"]
 
 STYLE: dict[str, Any] = {
@@ -92,8 +94,6 @@ def save(
             raise ValueError(f"{label}: expected a plain file name, got {value!r}")
     if not isinstance(fig, Figure):
         raise ValueError(f"fig: expected a matplotlib Figure, got {type(fig).__name__}")
-    from . import __version__
-
     meta = {"commit": git_commit(root), "resprop": __version__, **dict(provenance or {})}
     text = json.dumps(meta, sort_keys=True, default=str)
     outdir = Path(root) / "figures" / chapter

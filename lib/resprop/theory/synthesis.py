@@ -50,7 +50,6 @@ __all__ = [
     "critical_variance",
     "log_norm_predictions",
     "small_c_slope",
-    "variance_se",
     "wasserstein_gaussian",
 ]
 
@@ -131,17 +130,6 @@ def critical_variance(total: float) -> float:
 
     integral, _ = scipy.integrate.quad(f, 0.0, 1.0, epsabs=1e-13, epsrel=1e-13)
     return 2 * C + C**2 / 2 * integral
-
-
-def variance_se(samples: np.ndarray) -> tuple[float, float]:
-    """Sample variance s² (ddof=1) and its standard error √((m₄ − s⁴)/B) (delta method)."""
-    x = np.asarray(samples, dtype=float).ravel()
-    B = x.size
-    if B < 4 or not np.all(np.isfinite(x)):
-        raise ValueError("samples: need at least 4 finite values")
-    s2 = float(np.var(x, ddof=1))
-    m4 = float(np.mean((x - x.mean()) ** 4))
-    return s2, math.sqrt(max(m4 - s2**2, 0.0) / B)
 
 
 def wasserstein_gaussian(mean1: float, var1: float, mean2: float, var2: float) -> float:
