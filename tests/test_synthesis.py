@@ -84,3 +84,64 @@ def test_log_gaussian_law_matches_simulation(a):
     v, se_v = estimators.variance_se(x)
     assert abs(x.mean() - mean) <= 4 * x.std(ddof=1) / math.sqrt(B)
     assert abs(v - var) <= 4 * se_v
+
+
+K_HALF = np.array([[1.0, 0.5], [0.5, 1.0]])
+
+
+def test_kernel_predictions_relu_ode_matches_closed_form():
+    # DOP853 on the flow (via kernel_predictions, τ = a₀ L^(½−a)) vs the ReLU closed form
+    # (quadrature + root finding) of depth_limit.relu_limiting_kernel
+    L, a = 32, 0.25
+    K = synthesis.kernel_predictions(K_HALF, L, "relu", exponent=a, sigma_w2=2.0)["ODE limit"]
+    closed = depth_limit.relu_limiting_kernel(K_HALF, [1.0], tau=L ** (0.5 - a), sigma_w2=2.0)[-1]
+    np.testing.assert_allclose(K, closed, rtol=1e-8)
+
+
+def test_kernel_predictions_tanh_mean_field_tends_to_ode_at_half():
+    # at a = ½ the mean-field recursion is forward Euler of the flow with step 1/L: error
+    # O(1/L), so Richardson 2K(2L) − K(L) matches the ODE to O(1/L²) (~1e-5 here, ~1e-4
+    # before extrapolation)
+    p32, p64 = (
+        synthesis.kernel_predictions(K_HALF, L, "tanh", exponent=0.5, sigma_w2=2.0)
+        for L in (32, 64)
+    )
+    extrapolated = 2 * p64["mean field"] - p32["mean field"]
+    np.testing.assert_allclose(extrapolated, p64["ODE limit"], atol=2e-5)
+    assert (
+        abs(synthesis.correlation(p32["mean field"]) - synthesis.correlation(p64["ODE limit"]))
+        > 2e-4
+    )
+
+
+def test_log_norm_predictions_tanh_has_no_log_gaussian():
+    p = synthesis.log_norm_predictions(64, 16, exponent=0.5, sigma_w2=2.0, activation="tanh")
+    assert set(p) == set(synthesis.KERNEL_THEORIES)
+    k = synthesis.kernel_predictions(np.ones((1, 1)), 16, "tanh", exponent=0.5, sigma_w2=2.0)
+    assert p["mean field"] == (pytest.approx(math.log(k["mean field"][0, 0]), rel=1e-14), 0.0)
+    with pytest.raises(ValueError, match="K"):
+        synthesis.correlation(np.ones((1, 1)))
+    with pytest.raises(ValueError, match="depth"):
+        synthesis.kernel_predictions(K_HALF, 0, "tanh")
+
+
+def test_tanh_correlation_matches_mean_field_simulation():
+    # measured mean final correlation of two inputs (ρ_0 = ½) against the mean-field recursion
+    # at a = 0, where the ODE (depth continuum) differs; SE sd/√B, 4 SE, fixed seed
+    n, L, B = 64, 16, 1000
+    net = PreActResidual(
+        width=n,
+        depth=L,
+        activation="tanh",
+        sigma_w2=2.0,
+        branch_scale=1.0,
+        branch_exponent=0.0,
+        input_dim=2,
+    )
+    u = math.sqrt(2) * np.linalg.cholesky(K_HALF)
+    rec = simulate(net, u, B, device="cpu", seed=5, progress=False)
+    rho, se = estimators.mean_se(rec.correlation[:, -1, 0, 1])
+    th = synthesis.correlation(
+        synthesis.kernel_predictions(K_HALF, L, "tanh", exponent=0.0, sigma_w2=2.0)["mean field"]
+    )
+    assert abs(rho - th) <= 4 * se

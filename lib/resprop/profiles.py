@@ -36,6 +36,9 @@ PROFILES: MappingProxyType[str, MappingProxyType[str, dict[str, Any]]] = Mapping
                     dense_depth=32,
                     dense_networks=300,
                     threshold=0.1,
+                    kernel_networks=1000,
+                    input_correlation=0.5,
+                    kernel_threshold=0.02,
                 ),
                 "04_field_theory": dict(
                     fs_scale=0.7,
@@ -151,6 +154,9 @@ PROFILES: MappingProxyType[str, MappingProxyType[str, dict[str, Any]]] = Mapping
                     dense_depth=128,
                     dense_networks=2000,
                     threshold=0.1,
+                    kernel_networks=20000,
+                    input_correlation=0.5,
+                    kernel_threshold=0.02,
                 ),
                 "04_field_theory": dict(
                     fs_scale=0.7,

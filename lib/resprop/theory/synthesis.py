@@ -30,6 +30,10 @@ correlation time of a coordinate's sign, 4/c blocks (ρ = A^(−1/2) ≈ e^(−c
 * a = ½ (L ~ 4/c): n Var → 2C + (C²/2)∫₀¹(1 − s) κ(e^(−Cs/4)) ds with C = a₀²σ_w²
   (:func:`critical_variance`), the finite-width fluctuation around the ODE limit.
 
+For other activations (the chapter uses tanh) only the deterministic theories apply, and
+:func:`kernel_predictions` gives their final k×k kernel for any input kernel (the chapter
+compares the final correlation of two inputs, :func:`correlation`).
+
 Nothing here imports the simulation. Everything is float64.
 """
 
@@ -39,15 +43,19 @@ import math
 
 import numpy as np
 import scipy.integrate
+from numpy.typing import ArrayLike
 
 from .. import _validate
 from . import depth_limit, kernels, log_gaussian
 
 __all__ = [
+    "KERNEL_THEORIES",
     "THEORIES",
     "best_theory",
     "branch_variance",
+    "correlation",
     "critical_variance",
+    "kernel_predictions",
     "log_norm_predictions",
     "small_c_slope",
     "wasserstein_gaussian",
@@ -55,6 +63,9 @@ __all__ = [
 
 #: The theories compared on the map (the field theory has no ReLU prediction in our reconstruction).
 THEORIES = ("mean field", "log-Gaussian", "ODE limit")
+
+#: The deterministic kernel theories (any activation; the log-Gaussian law is ReLU-specific).
+KERNEL_THEORIES = ("mean field", "ODE limit")
 
 
 def branch_variance(depth: int, *, branch_scale: float, exponent: float, sigma_w2: float) -> float:
@@ -64,6 +75,47 @@ def branch_variance(depth: int, *, branch_scale: float, exponent: float, sigma_w
     return alpha**2 * _validate.variance("sigma_w2", sigma_w2)
 
 
+def kernel_predictions(
+    K0: ArrayLike,
+    depth: int,
+    activation: str = "relu",
+    *,
+    branch_scale: float = 1.0,
+    exponent: float = 0.0,
+    sigma_w2: float = 2.0,
+) -> dict[str, np.ndarray]:
+    """Final k×k kernel of the network {h^l} with input kernel K0, per :data:`KERNEL_THEORIES`.
+
+    mean field (YS17): K^L of ``kernels.preact_residual_kernels``, K' = K + α²σ_w² E[φφ](K),
+    α = a₀ L^(−a); ODE limit (HY23, our reconstruction): Q_1 of ``depth_limit.limiting_kernel``,
+    dQ/dt = τ²σ_w² E[φφ](Q), with τ = a₀ L^(½−a) (the depth-continuum of the same network; a
+    genuine limit only at a = ½). Both deterministic, any activation.
+    """
+    K0 = _validate.kernel("K0", K0)
+    L = _validate.integer("depth", depth)
+    a0 = _validate.positive("branch_scale", branch_scale)
+    a = _validate.real("exponent", exponent)
+    sw = _validate.variance("sigma_w2", sigma_w2)
+    K = kernels.preact_residual_kernels(
+        K0,
+        L,
+        activation,
+        sigma_w2=sw,
+        branch_multiplier=depth_limit.branch_multiplier(L, tau=a0, exponent=a),
+    )
+    tau = a0 * L ** (0.5 - a)
+    Q = depth_limit.limiting_kernel(K0, [0.0, 1.0], activation, tau=tau, sigma_w2=sw)
+    return {"mean field": K[-1], "ODE limit": Q[-1]}
+
+
+def correlation(K: ArrayLike) -> float:
+    """ρ = K₀₁/√(K₀₀K₁₁) of a kernel with at least two inputs."""
+    K = _validate.kernel("K", K)
+    if K.shape[0] < 2:
+        raise ValueError(f"K: need at least two inputs, got shape {K.shape}")
+    return float(K[0, 1] / math.sqrt(K[0, 0] * K[1, 1]))
+
+
 def log_norm_predictions(
     width: int,
     depth: int,
@@ -71,34 +123,32 @@ def log_norm_predictions(
     branch_scale: float = 1.0,
     exponent: float = 0.0,
     sigma_w2: float = 2.0,
+    activation: str = "relu",
 ) -> dict[str, tuple[float, float]]:
-    """(mean, variance) of ln(q_L/q_0) predicted by each theory in :data:`THEORIES`.
+    """(mean, variance) of ln(q_L/q_0) predicted by each applicable theory in :data:`THEORIES`.
 
-    mean field: ln(K^L/K^0) from ``kernels.preact_residual_kernels`` (YS17; = L ln(1 + c/2)), 0;
-    log-Gaussian: (L ln A + E L_d, Var L_d) from ``log_gaussian.log_norm_moments`` (LNR21,
-    leading order in 1/n, summed over the L blocks); ODE limit: ln Q_1 of
-    ``depth_limit.limiting_kernel`` with τ = a₀ L^(½−a) (HY23's flow, our reconstruction), 0.
+    mean field: ln(K^L/K^0) from ``kernels.preact_residual_kernels`` (YS17; = L ln(1 + c/2) for
+    ReLU), 0; log-Gaussian (ReLU only; omitted for other activations): (L ln A + E L_d, Var L_d)
+    from ``log_gaussian.log_norm_moments`` (LNR21, leading order in 1/n, summed over the L
+    blocks); ODE limit: ln Q_1 of ``depth_limit.limiting_kernel`` with τ = a₀ L^(½−a) (HY23's
+    flow, our reconstruction), 0. The deterministic ones come from :func:`kernel_predictions`.
     """
     n = _validate.integer("width", width)
     L = _validate.integer("depth", depth)
     a0 = _validate.positive("branch_scale", branch_scale)
     a = _validate.real("exponent", exponent)
-    c = branch_variance(L, branch_scale=a0, exponent=a, sigma_w2=sigma_w2)
-    K = kernels.preact_residual_kernels(
-        np.ones((1, 1)),
-        L,
-        "relu",
-        sigma_w2=sigma_w2,
-        branch_multiplier=depth_limit.branch_multiplier(L, tau=a0, exponent=a),
+    det = kernel_predictions(
+        np.ones((1, 1)), L, activation, branch_scale=a0, exponent=a, sigma_w2=sigma_w2
     )
-    mf = float(np.log(K[-1, 0, 0]))
+    out = {name: (float(np.log(K[0, 0])), 0.0) for name, K in det.items()}
+    if activation != "relu":
+        return out
+    c = branch_variance(L, branch_scale=a0, exponent=a, sigma_w2=sigma_w2)
     lg_mean, lg_var = log_gaussian.log_norm_moments(c, n, L, finite_depth=True)
-    tau = a0 * L ** (0.5 - a)
-    Q = depth_limit.limiting_kernel(np.ones((1, 1)), [0.0, 1.0], "relu", tau=tau, sigma_w2=sigma_w2)
     return {
-        "mean field": (mf, 0.0),
+        "mean field": out["mean field"],
         "log-Gaussian": (L * math.log(log_gaussian.growth(c)) + lg_mean, lg_var),
-        "ODE limit": (float(np.log(Q[-1, 0, 0])), 0.0),
+        "ODE limit": out["ODE limit"],
     }
 
 
