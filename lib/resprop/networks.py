@@ -16,7 +16,7 @@ and the trainable :meth:`Network.to_module` all run the same update code.
 from __future__ import annotations
 
 import math
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import KW_ONLY, dataclass, fields
 from typing import Protocol
 
 import torch
@@ -91,9 +91,10 @@ class Network:
         self._set("alpha", act.alpha)
         if self.input_dim is not None:
             self._set("input_dim", _validate.integer("input_dim", self.input_dim))
-        self._set("sigma_in2", _validate.variance("sigma_in2", self.sigma_in2))
         self._set("output_dim", _validate.integer("output_dim", self.output_dim))
-        self._set("sigma_out2", _validate.variance("sigma_out2", self.sigma_out2))
+        for f in fields(self):  # every variance of every family: sigma_in2, sigma_w2, ...
+            if f.name.startswith("sigma_"):
+                self._set(f.name, _validate.variance(f.name, getattr(self, f.name)))
 
     def _set(self, name: str, value: object) -> None:
         object.__setattr__(self, name, value)
@@ -162,11 +163,6 @@ class FeedForward(Network):
     sigma_b2: float = 0.0
     _name = "feed-forward"
 
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        self._set("sigma_w2", _validate.variance("sigma_w2", self.sigma_w2))
-        self._set("sigma_b2", _validate.variance("sigma_b2", self.sigma_b2))
-
     @property
     def _params(self) -> str:
         return _fmt(σ_w2=self.sigma_w2, σ_b2=self.sigma_b2)
@@ -187,11 +183,6 @@ class ReducedResidual(Network):
     sigma_w2: float = 1.0
     sigma_b2: float = 0.0
     _name = "reduced residual"
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        self._set("sigma_w2", _validate.variance("sigma_w2", self.sigma_w2))
-        self._set("sigma_b2", _validate.variance("sigma_b2", self.sigma_b2))
 
     @property
     def _params(self) -> str:
@@ -216,11 +207,6 @@ class FullResidual(Network):
     sigma_v2: float = 1.0
     sigma_a2: float = 0.0
     _name = "full residual"
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        for name in ("sigma_w2", "sigma_b2", "sigma_v2", "sigma_a2"):
-            self._set(name, _validate.variance(name, getattr(self, name)))
 
     @property
     def taps(self) -> tuple[str, ...]:
@@ -254,8 +240,6 @@ class PreActResidual(Network):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        self._set("sigma_w2", _validate.variance("sigma_w2", self.sigma_w2))
-        self._set("sigma_b2", _validate.variance("sigma_b2", self.sigma_b2))
         self._set("branch_scale", _validate.real("branch_scale", self.branch_scale, minimum=0.0))
         self._set("branch_exponent", _validate.real("branch_exponent", self.branch_exponent))
 
