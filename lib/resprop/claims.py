@@ -324,8 +324,11 @@ class Claim:
         self.id = id
         self.statement = _text("statement", statement)
         self.paper = _validate.choice("paper", paper, PAPERS)
+        self._legacy: dict[str, Any] = {}  # v1 shim: remove when all chapters use v2
         if legacy_args or legacy_kw:  # v1 shim: remove when all chapters use v2
             checks, figure = _legacy_checks(legacy_args, legacy_kw, figure)
+            names = ("verdict", "theory", "measured", "se", "tolerance")
+            self._legacy = {**dict(zip(names, legacy_args, strict=False)), **legacy_kw}
             tests = tests or "v1 claim (not yet declared)"
         self.tests = _text("tests", tests)
         checks = tuple(checks)
@@ -390,6 +393,14 @@ class Claim:
             id, statement, paper, verdict,
             theory=theory, measured=measured, se=se, tolerance=tolerance, n_se=n_se, **kw,
         )  # fmt: skip
+
+    def __getattr__(self, name: str) -> Any:  # v1 shim: remove when all chapters use v2
+        if name in ("theory", "measured", "se", "tolerance", "extra"):
+            legacy = self.__dict__.get("_legacy") or {}
+            if name in legacy:
+                return legacy[name]
+            return getattr(self.decided_by, name, None) if name != "extra" else {}
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     @property
     def z_score(self) -> float | None:
