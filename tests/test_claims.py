@@ -121,6 +121,10 @@ def test_compare_refuses_bad_parameters(kw, field):
             "verdict",
         ),
         ({"verdict": REPRODUCED, "theory": 1.0, "measured": 1.0, "tolerance": 0.1}, "alternative"),
+        (
+            {"verdict": NOT_REPRODUCED, "theory": 1, "measured": 9, "tolerance": 1, **ALT},
+            "not decidable",
+        ),
         ({"verdict": NOT_DECIDABLE, "alternative": 1.0}, "alternative_label"),
         ({"verdict": NOT_DECIDABLE, "needs": "x", "alternative_label": "y"}, "alternative_label"),
         ({"verdict": NOT_DECIDABLE}, "needs"),
@@ -234,6 +238,32 @@ def test_markdown_display_has_the_anchor_and_every_check():
     assert "measured 1.1 ± 0.12" in md and "alternative: null = 0" in md and "n ≥ 512" in md
     assert max(len(line) for line in md.splitlines()[:4]) < 100
     assert repr(claim) == "<Claim YS17-2: not decidable at this profile>"
+
+
+def test_save_passes_caption_and_alt_through(chapter, monkeypatch):
+    import matplotlib.pyplot as plt
+
+    from resprop import figures
+
+    seen = {}
+
+    def fake(fig, name, *, chapter, provenance=None, root=".", caption=None, alt=None):
+        seen.update(name=name, chapter=chapter, caption=caption, alt=alt)
+        return "ok"
+
+    monkeypatch.setattr(figures, "save", fake)
+    fig = plt.figure()
+    assert chapter.save(fig, "f", caption="What is plotted.", alt="A line") == "ok"
+    assert seen == {"name": "f", "chapter": "00_introduction", "caption": "What is plotted.",
+                    "alt": "A line"}  # fmt: skip
+
+    def old(fig, name, *, chapter, provenance=None, root="."):  # figures.save before captions
+        seen.update(old=name)
+        return "old"
+
+    monkeypatch.setattr(figures, "save", old)
+    assert chapter.save(fig, "g", caption="c") == "old" and seen["old"] == "g"
+    plt.close(fig)
 
 
 # ---- files ----------------------------------------------------------------------------------
