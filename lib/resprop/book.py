@@ -30,6 +30,7 @@ __all__ = [
     "check_offline",
     "collect_claims",
     "execute_chapter",
+    "paper_summary",
     "pin_verdicts",
     "toc_chapters",
     "write_scorecard",
@@ -248,11 +249,7 @@ def write_scorecard(
     )
     profile = next(iter(payloads.values()))["profile"]
     lines = ["(scorecard)=", "# Scorecard", ""]
-    for paper in PAPERS:
-        verdicts = [c.verdict for c in claims if c.paper == paper]
-        if verdicts:
-            counts = ", ".join(f"{verdicts.count(v)} {v}" for v in VERDICTS if v in verdicts)
-            lines.append(f"- **{paper}**: {counts}.")
+    lines += [f"- {line}" for line in paper_summary(claims)]
     lines += [
         "",
         f"Every claim of every chapter ({len(claims)} in all), generated from "
@@ -284,6 +281,17 @@ def write_scorecard(
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text("\n".join(lines))
     return target
+
+
+def paper_summary(claims: list[Claim]) -> list[str]:
+    """One line per paper, e.g. ``**YS17**: 4 reproduced, 1 not reproduced.`` (papers in order)."""
+    lines = []
+    for paper in PAPERS:
+        verdicts = [c.verdict for c in claims if c.paper == paper]
+        if verdicts:
+            counts = ", ".join(f"{verdicts.count(v)} {v}" for v in VERDICTS if v in verdicts)
+            lines.append(f"**{paper}**: {counts}.")
+    return lines
 
 
 def pin_verdicts(claims_dir: str | os.PathLike[str], target: str | os.PathLike[str]) -> Path:

@@ -88,7 +88,7 @@ class Chapter:
         self,
         claim: str | claims.Claim,
         *checks: claims.Check,
-        figure: str | None = None,
+        figure: str | os.PathLike[str] | None = None,
         note: str = "",
     ) -> claims.Claim:
         """Decide the declared claim ``claim`` (its id) from ``checks``; returns the Claim.
@@ -113,6 +113,8 @@ class Chapter:
         self._check_new(claim)
         if not checks:
             raise ValueError(f"checks: claim {claim!r} needs at least one Check")
+        if isinstance(figure, os.PathLike):  # what ch.save returned
+            figure = Path(figure).stem
         recorded = claims.Claim(
             claim, **self.declared[claim], checks=checks, figure=figure, note=note
         )
