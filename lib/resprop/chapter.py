@@ -88,7 +88,7 @@ class Chapter:
         self,
         claim: str | claims.Claim,
         *checks: claims.Check,
-        figure: str | None = None,
+        figure: str | os.PathLike[str] | None = None,
         note: str = "",
     ) -> claims.Claim:
         """Decide the declared claim ``claim`` (its id) from ``checks``; returns the Claim.
@@ -113,6 +113,8 @@ class Chapter:
         self._check_new(claim)
         if not checks:
             raise ValueError(f"checks: claim {claim!r} needs at least one Check")
+        if isinstance(figure, os.PathLike):  # what ch.save returned
+            figure = Path(figure).stem
         recorded = claims.Claim(
             claim, **self.declared[claim], checks=checks, figure=figure, note=note
         )
@@ -129,18 +131,13 @@ class Chapter:
         missing = [i for i in self.declared if i not in recorded]
         legacy = [c.id for c in self.claims if c.checks[0].legacy]  # v1 shim: remove later
         undeclared = [i for i in recorded if i not in self.declared and i not in legacy]
-        if missing or undeclared:
-            raise ValueError(
-                f"claims: {self.name} "
-                + "; ".join(
-                    part
-                    for part in (
-                        f"declared but never recorded: {', '.join(missing)}" if missing else "",
-                        f"recorded but not declared: {', '.join(undeclared)}" if undeclared else "",
-                    )
-                    if part
-                )
-            )
+        problems = []
+        if missing:
+            problems.append(f"declared but never recorded: {', '.join(missing)}")
+        if undeclared:
+            problems.append(f"recorded but not declared: {', '.join(undeclared)}")
+        if problems:
+            raise ValueError(f"claims: {self.name} " + "; ".join(problems))
         order = {i: k for k, i in enumerate(self.declared)}
         ordered = sorted(self.claims, key=lambda c: order.get(c.id, len(order)))
         path = claims.write_claims(
