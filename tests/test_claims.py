@@ -257,12 +257,6 @@ def test_save_passes_caption_and_alt_through(chapter, monkeypatch):
     assert seen == {"name": "f", "chapter": "00_introduction", "caption": "What is plotted.",
                     "alt": "A line"}  # fmt: skip
 
-    def old(fig, name, *, chapter, provenance=None, root="."):  # figures.save before captions
-        seen.update(old=name)
-        return "old"
-
-    monkeypatch.setattr(figures, "save", old)
-    assert chapter.save(fig, "g", caption="c") == "old" and seen["old"] == "g"
     plt.close(fig)
 
 
