@@ -4,6 +4,7 @@ Command line (what the Makefile calls)::
 
     python -m resprop.book execute chapters/01_mean_field.py build/notebooks --profile quick
     python -m resprop.book scorecard build/claims build/book/scorecard.md
+    python -m resprop.book pin build/claims tests/fixtures/verdicts_quick.json
     python -m resprop.book check-offline build/html
     python -m resprop.book summary build/claims build/book/summary.md
     python -m resprop.book api build/book/api_modules.md
@@ -28,16 +29,21 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .claims import VERDICTS, load_claims
+from .claims import PAPERS, VERDICTS, Claim, _md, anchor, load_claims, read_claims, verdict_class
 
 __all__ = [
     "ChapterFailed",
+    "changed_verdicts",
     "check_html",
     "check_layout",
     "check_offline",
     "clean_stale",
+    "collect_claims",
     "execute_chapter",
+    "paper_summary",
+    "pin_verdicts",
     "public_modules",
+    "toc_chapters",
     "write_api_modules",
     "write_scorecard",
     "write_summary",
@@ -331,58 +337,210 @@ def _failed_cell(path: Path) -> str:
     return "unknown"
 
 
-def write_scorecard(claims_dir: str | os.PathLike[str], target: str | os.PathLike[str]) -> Path:
-    """Write the scorecard page (Markdown) listing every claim of every chapter."""
-    chapters = load_claims(claims_dir)
-    if not chapters:
-        raise ValueError(f"claims_dir: no claim files in {claims_dir}")
-    lines = [
-        "# Scorecard",
-        "",
-        "Every claim of every chapter, generated from `build/claims/*.json` when the book is",
-        "built. *Theory* and *measured* are the two independent routes; the verdict compares",
-        "them within the stated tolerance (usually four standard errors). The profile says at",
-        "which size the chapter ran: `quick` numbers are CPU-sized, not paper-scale.",
-        "",
+def toc_chapters(
+    toc: str | os.PathLike[str] = "book/_toc.yml", chapters: str | os.PathLike[str] = "chapters"
+) -> list[str]:
+    """The chapters of the book, in order: files of ``toc`` that are stems of ``chapters/*.py``."""
+    import yaml
+
+    toc = Path(toc)
+    try:
+        tree = yaml.safe_load(toc.read_text())
+    except (OSError, yaml.YAMLError) as err:
+        raise ValueError(f"toc: cannot read {toc} ({err})") from None
+    stems = {p.stem for p in Path(chapters).glob("*.py")}
+    files: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for key in ("root", "file"):
+                if isinstance(node.get(key), str):
+                    files.append(Path(node[key]).stem)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(tree)
+    listed = list(dict.fromkeys(f for f in files if f in stems))
+    if not listed:
+        raise ValueError(f"toc: {toc} lists none of the chapters in {chapters}/*.py")
+    return listed
+
+
+def _notebook_start(notebook: Path) -> float | None:
+    """The papermill ``start_time`` of an executed notebook, as a POSIX timestamp."""
+    from datetime import datetime, timezone
+
+    try:
+        meta = json.loads(notebook.read_text()).get("metadata", {})
+        start = datetime.fromisoformat(meta["papermill"]["start_time"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=timezone.utc)
+    return start.timestamp()
+
+
+def collect_claims(
+    claims_dir: str | os.PathLike[str],
+    *,
+    toc: str | os.PathLike[str] = "book/_toc.yml",
+    chapters: str | os.PathLike[str] = "chapters",
+    notebooks: str | os.PathLike[str] | None = None,
+) -> dict[str, dict]:
+    """The validated claim files of every chapter in ``toc``, refusing any that cannot be trusted.
+
+    ``ValueError`` names each missing file (a chapter in the toc without one), unknown file (no
+    such chapter in the toc), stale file (written before its notebook's papermill
+    ``start_time``, or without an executed notebook in ``notebooks``, by default
+    ``<claims_dir>/../notebooks``), invalid file, and any claim id used twice.
+    """
+    claims_dir = Path(claims_dir)
+    notebooks = claims_dir.parent / "notebooks" if notebooks is None else Path(notebooks)
+    listed = toc_chapters(toc, chapters)
+    files = {p.stem: p for p in sorted(claims_dir.glob("*.json"))}
+    problems = [
+        f"unknown claims file {p}: chapter {stem!r} is not in {toc}"
+        for stem, p in files.items()
+        if stem not in listed
     ]
-    total = dict.fromkeys(VERDICTS, 0)
-    for chapter, payload in chapters.items():
-        lines += [
-            f"## {chapter} (profile `{payload['profile']}`)",
-            "",
-            "| claim | statement | theory | measured ± SE | verdict |",
-            "|---|---|---|---|---|",
-        ]
+    payloads: dict[str, dict] = {}
+    for chapter in listed:
+        path = claims_dir / f"{chapter}.json"
+        if chapter not in files:
+            problems.append(f"missing claims file {path}: chapter {chapter!r} is in {toc}")
+            continue
+        notebook = notebooks / f"{chapter}.ipynb"
+        start = _notebook_start(notebook)
+        if start is None:
+            problems.append(f"stale claims file {path}: no executed notebook {notebook}")
+            continue
+        if path.stat().st_mtime < start:
+            problems.append(f"stale claims file {path}: older than the run of {notebook}")
+            continue
+        try:
+            payloads[chapter] = read_claims(path)
+        except ValueError as err:
+            problems.append(f"invalid claims file {err}")
+    seen: dict[str, str] = {}
+    for chapter, payload in payloads.items():
         for c in payload["claims"]:
-            total[c["verdict"]] += 1
-            measured = _fmt(c["measured"]) + (f" ± {_fmt(c['se'])}" if c.get("se") else "")
-            if c.get("tolerance") is not None:
-                measured += f" (tolerance {_fmt(c['tolerance'])})"
-            figure = f" Figure: `{c['figure']}`." if c.get("figure") else ""
-            verdict = f"**{c['verdict']}**" if c["verdict"] == VERDICTS[1] else c["verdict"]
-            cells = [
-                f"{c['id']} ({c['paper']})",
-                c["statement"] + figure,
-                _fmt(c["theory"]),
-                measured,
-                verdict,
-            ]
-            lines.append("| " + " | ".join(s.replace("|", "\\|") for s in cells) + " |")
-        lines.append("")
-    summary = ", ".join(f"{n} {v}" for v, n in total.items())
-    lines.insert(2, f"**{sum(total.values())} claims: {summary}.**\n")
+            if c["id"] in seen:
+                problems.append(f"claim id {c['id']!r} is in both {seen[c['id']]} and {chapter}")
+            seen[c["id"]] = chapter
+    profiles = {p["profile"] for p in payloads.values()}
+    if len(profiles) > 1:
+        problems.append(f"claims files from different profiles: {sorted(profiles)}")
+    if problems:
+        raise ValueError("the scorecard cannot be trusted:\n  " + "\n  ".join(problems))
+    return payloads
+
+
+def _id_key(claim_id: str) -> list[object]:
+    """Natural order of claim ids: 02-2 before 02-10, case-insensitive."""
+    return [int(t) if t.isdigit() else t.lower() for t in re.split(r"(\d+)", claim_id)]
+
+
+def _verdict_span(verdict: str) -> str:
+    return f'<span class="verdict {verdict_class(verdict)}">{verdict}</span>'
+
+
+def write_scorecard(
+    claims_dir: str | os.PathLike[str],
+    target: str | os.PathLike[str],
+    *,
+    toc: str | os.PathLike[str] = "book/_toc.yml",
+    chapters: str | os.PathLike[str] = "chapters",
+    notebooks: str | os.PathLike[str] | None = None,
+) -> Path:
+    """Write the scorecard page (MyST) from the claim files of every chapter in ``toc``.
+
+    Refuses (``ValueError``) missing, stale, unknown or invalid claim files: see
+    :func:`collect_claims`. Rows are sorted by claim id and link to each claim's anchor.
+    """
+    payloads = collect_claims(claims_dir, toc=toc, chapters=chapters, notebooks=notebooks)
+    claims = sorted(
+        (Claim.from_dict(c) for p in payloads.values() for c in p["claims"]),
+        key=lambda c: _id_key(c.id),
+    )
+    profile = next(iter(payloads.values()))["profile"]
+    lines = ["(scorecard)=", "# Scorecard", ""]
+    lines += [f"- {line}" for line in paper_summary(claims)]
+    lines += [
+        "",
+        f"Every claim of every chapter ({len(claims)} in all), generated from "
+        f"`build/claims/*.json` when the book was built, profile `{profile}`"
+        + (" (CPU-sized, not paper-scale)." if profile == "quick" else "."),
+        "A check is *reproduced* when |measured − theory| ≤ tolerance and the named",
+        "alternative lies outside the tolerance; if the alternative lies inside, the test has",
+        "no power and the check is *not decidable at this profile*. Each row shows the check",
+        "that decided the claim; follow the id for all its checks.",
+        "",
+        "```{list-table}",
+        ":header-rows: 1",
+        ":widths: 36 19 45",
+        ":class: scorecard",
+        "",
+        "* - Claim",
+        "  - Verdict",
+        "  - Deciding check",
+    ]
+    for c in claims:
+        d = c.decided_by
+        lines += [
+            f"* - {{ref}}`{c.id} <{anchor(c.id)}>` ({c.paper}): {_md(c.statement)}",
+            f"  - {_verdict_span(c.verdict)}",
+            f"  - **{_md(d.label)}**: {_md(d.numbers())}",
+        ]
+    lines += ["```", ""]
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text("\n".join(lines) + "\n")
+    target.write_text("\n".join(lines))
     return target
 
 
-def _fmt(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return str(value)
+def paper_summary(claims: list[Claim]) -> list[str]:
+    """One line per paper, e.g. ``**YS17**: 4 reproduced, 1 not reproduced.`` (papers in order)."""
+    lines = []
+    for paper in PAPERS:
+        verdicts = [c.verdict for c in claims if c.paper == paper]
+        if verdicts:
+            counts = ", ".join(f"{verdicts.count(v)} {v}" for v in VERDICTS if v in verdicts)
+            lines.append(f"**{paper}**: {counts}.")
+    return lines
+
+
+def pin_verdicts(claims_dir: str | os.PathLike[str], target: str | os.PathLike[str]) -> Path:
+    """Write ``{claim id: verdict}`` of every claim file in ``claims_dir`` to ``target`` (JSON)."""
+    pins: dict[str, str] = {}
+    for chapter, payload in load_claims(claims_dir).items():
+        for c in payload["claims"]:
+            if c["id"] in pins:
+                raise ValueError(f"claims: id {c['id']!r} recorded twice (again in {chapter})")
+            pins[c["id"]] = c["verdict"]
+    if not pins:
+        raise ValueError(f"claims_dir: no claim files in {claims_dir}")
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    ordered = {k: pins[k] for k in sorted(pins, key=_id_key)}
+    target.write_text(json.dumps(ordered, indent=2, ensure_ascii=False) + "\n")
+    return target
+
+
+def changed_verdicts(
+    claims_dir: str | os.PathLike[str], fixture: str | os.PathLike[str]
+) -> list[str]:
+    """Differences between the claim files and the pinned verdicts, one line each."""
+    pinned = json.loads(Path(fixture).read_text())
+    current = {c["id"]: c["verdict"] for p in load_claims(claims_dir).values() for c in p["claims"]}
+    out = []
+    for claim_id in sorted(set(pinned) | set(current), key=_id_key):
+        old, new = pinned.get(claim_id), current.get(claim_id)
+        if old != new:
+            out.append(f"{claim_id}: pinned {old or 'absent'!r}, now {new or 'absent'!r}")
+    return out
 
 
 def check_offline(html_dir: str | os.PathLike[str]) -> int:
@@ -740,6 +898,12 @@ def main(argv: list[str] | None = None) -> int:
     sc = sub.add_parser("scorecard", help="write the scorecard page from the claim files")
     sc.add_argument("claims_dir")
     sc.add_argument("target")
+    sc.add_argument("--toc", default="book/_toc.yml")
+    sc.add_argument("--chapters", default="chapters")
+    sc.add_argument("--notebooks", default=None, help="default: CLAIMS_DIR/../notebooks")
+    pin = sub.add_parser("pin", help="write {claim id: verdict} of every claim file to FIXTURE")
+    pin.add_argument("claims_dir")
+    pin.add_argument("fixture")
     off = sub.add_parser("check-offline", help="assert the HTML loads nothing from the network")
     off.add_argument("html_dir")
     sm = sub.add_parser("summary", help="write the index page's verdict summary per paper")
@@ -761,7 +925,16 @@ def main(argv: list[str] | None = None) -> int:
                 args.source, args.outdir, profile=args.profile, device=args.device, seed=args.seed
             )
         elif args.command == "scorecard":
-            print(f"wrote {write_scorecard(args.claims_dir, args.target)}")
+            page = write_scorecard(
+                args.claims_dir,
+                args.target,
+                toc=args.toc,
+                chapters=args.chapters,
+                notebooks=args.notebooks,
+            )
+            print(f"wrote {page}")
+        elif args.command == "pin":
+            print(f"wrote {pin_verdicts(args.claims_dir, args.fixture)}")
         elif args.command == "summary":
             print(f"wrote {write_summary(args.claims_dir, args.target)}")
         elif args.command == "api":

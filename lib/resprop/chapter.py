@@ -4,9 +4,11 @@ A chapter's first code cell after ``parameters`` is::
 
     ch = Chapter("02_log_gaussian", profile=profile, device=device, seed=seed)
 
-then ``ch.sizes`` gives the profile's experiment sizes, ``ch.save(fig, "name", caption=...)``
-writes a captioned figure with provenance, ``ch.record(claim)`` collects a claim, and
-``ch.finish()`` writes ``build/claims/<chapter>.json``.
+then ``ch.sizes`` gives the profile's experiment sizes, ``ch.declare(id, statement, paper=…,
+tests=…)`` declares each claim up front, ``ch.save(fig, "name", caption=…)`` writes a figure with
+provenance, ``ch.record(id, *checks)`` decides a declared claim from its checks, and
+``ch.finish()`` writes ``build/claims/<chapter>.json`` (and fails unless every declared claim
+was recorded).
 
 While ``resprop.book execute`` runs a chapter it sets ``RESPROP_STAGING`` to the chapter's
 staging directory: figures and claims go there (``figures/<chapter>/``, ``claims/``) and are
@@ -58,6 +60,7 @@ class Chapter:
         if staging:
             self._stage("provenance.json", json.dumps(self.provenance, indent=2) + "\n")
         self.claims: list[claims.Claim] = []
+        self.declared: dict[str, dict[str, str]] = {}
         self._start = time.perf_counter()
         figures.use_style()
 
@@ -108,15 +111,71 @@ class Chapter:
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
 
-    def record(self, claim: claims.Claim) -> claims.Claim:
-        """Collect ``claim`` for the chapter's claim file and return it."""
-        self.claims.append(claim)
-        return claim
+    def declare(self, id: str, statement: str, *, paper: str, tests: str) -> None:
+        """Declare a claim up front: its id, statement, paper and what is tested."""
+        claims.Claim(id, statement, paper, tests=tests, checks=[_PROBE])  # validates the fields
+        if id in self.declared:
+            raise ValueError(f"id: claim {id!r} is declared twice in {self.name}")
+        self.declared[id] = {"statement": statement, "paper": paper, "tests": tests}
+
+    def record(
+        self,
+        claim: str | claims.Claim,
+        *checks: claims.Check,
+        figure: str | os.PathLike[str] | None = None,
+        note: str = "",
+    ) -> claims.Claim:
+        """Decide the declared claim ``claim`` (its id) from ``checks``; returns the Claim.
+
+        Make it the last expression of its cell: the Claim displays as a verdict box.
+        """
+        if isinstance(claim, claims.Claim):  # v1 shim: remove when all chapters use v2
+            if checks or figure is not None or note:
+                raise TypeError("record: a v1 Claim takes no further arguments")
+            if claim.id in self.declared:
+                raise ValueError(f"id: claim {claim.id!r} is declared; record it by its id")
+            self._check_new(claim.id)
+            self.claims.append(claim)
+            return claim
+        if not isinstance(claim, str):
+            raise TypeError(f"claim: expected a declared claim id, got {type(claim).__name__}")
+        if claim not in self.declared:
+            raise ValueError(
+                f"id: claim {claim!r} was not declared in {self.name}; declare it first with "
+                f"ch.declare({claim!r}, statement, paper=..., tests=...)"
+            )
+        self._check_new(claim)
+        if not checks:
+            raise ValueError(f"checks: claim {claim!r} needs at least one Check")
+        if isinstance(figure, os.PathLike):  # what ch.save returned
+            figure = Path(figure).stem
+        recorded = claims.Claim(
+            claim, **self.declared[claim], checks=checks, figure=figure, note=note
+        )
+        self.claims.append(recorded)
+        return recorded
+
+    def _check_new(self, id: str) -> None:
+        if any(c.id == id for c in self.claims):
+            raise ValueError(f"id: claim {id!r} is recorded twice in {self.name}")
 
     def finish(self) -> Path:
-        """Write ``build/claims/<chapter>.json`` and report the chapter's run time."""
+        """Write ``build/claims/<chapter>.json``; every declared claim must have been recorded."""
+        recorded = [c.id for c in self.claims]
+        missing = [i for i in self.declared if i not in recorded]
+        legacy = [c.id for c in self.claims if c.checks[0].legacy]  # v1 shim: remove later
+        undeclared = [i for i in recorded if i not in self.declared and i not in legacy]
+        problems = []
+        if missing:
+            problems.append(f"declared but never recorded: {', '.join(missing)}")
+        if undeclared:
+            problems.append(f"recorded but not declared: {', '.join(undeclared)}")
+        if problems:
+            raise ValueError(f"claims: {self.name} " + "; ".join(problems))
+        order = {i: k for k, i in enumerate(self.declared)}
+        ordered = sorted(self.claims, key=lambda c: order.get(c.id, len(order)))
         path = claims.write_claims(
-            self.claims,
+            ordered,
             self.name,
             profile=self.profile,
             directory=self.claims_dir,
@@ -124,3 +183,6 @@ class Chapter:
         elapsed = time.perf_counter() - self._start
         print(f"{self.name}: {len(self.claims)} claims written to {path} ({elapsed:.0f} s)")
         return path
+
+
+_PROBE = claims.Check.outside("probe", reason="validates a declaration")

@@ -48,6 +48,7 @@ from numpy.typing import ArrayLike
 
 from .. import _validate
 from ..activations import Activation, get_activation
+from ..estimators import SlopeFit, fit_slope, fit_slope_of_mean  # re-exported (moved)
 from ..gaussian import (
     alpha_relu_kernel,
     alpha_relu_variance_constant,
@@ -223,9 +224,7 @@ class MeanField:
 
 
 def _grid(name: str, value: ArrayLike, *, minimum: float = 0.0, strict: bool = False) -> np.ndarray:
-    arr = np.asarray(value, dtype=float)
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name}: must be finite")
+    arr = _validate.real_array(name, value)
     if np.any(arr <= minimum if strict else arr < minimum):
         raise ValueError(f"{name}: must be {'>' if strict else '≥'} {minimum}")
     return arr
@@ -270,10 +269,17 @@ def mean_field(
     sv = _grid("sigma_v2", sigma_v2)
     sa = _grid("sigma_a2", sigma_a2)
     p0 = _grid("p0", p0, strict=True)
-    e0 = np.asarray(e0, dtype=float)
-    if not np.all(np.isfinite(e0)) or np.any(np.abs(e0) > 1):
+    e0 = _validate.real_array("e0", e0)
+    if np.any(np.abs(e0) > 1):
         raise ValueError("e0: the initial cosine must lie in [−1, 1]")
-    sw, sb, sv, sa, p0, e0 = np.broadcast_arrays(sw, sb, sv, sa, p0, e0)
+    cosine = _validate.flag("cosine", cosine)
+    try:
+        sw, sb, sv, sa, p0, e0 = np.broadcast_arrays(sw, sb, sv, sa, p0, e0)
+    except ValueError as exc:
+        shapes = [np.shape(v) for v in (sw, sb, sv, sa, p0, e0)]
+        raise ValueError(
+            f"sigma_w2, sigma_b2, sigma_v2, sigma_a2, p0, e0: shapes {shapes} do not broadcast"
+        ) from exc
     shape = sw.shape
     T = _Transforms(act)
     with np.errstate(divide="ignore"):
@@ -399,7 +405,7 @@ def alpha_relu_kernel_recurrence(c: ArrayLike, alpha: float) -> np.ndarray:
     closed form of ``gaussian.alpha_relu_kernel``, not a faster route.
     """
     a = _validate.real("alpha", alpha, minimum=1.0, strict=True)
-    c = np.asarray(c, dtype=float)
+    c = _validate.real_array("c", c)
     if np.any(np.abs(c) >= 1):
         raise ValueError("c: the recurrence is used for |c| < 1")
     f1 = alpha_relu_kernel(c, a - 1)
@@ -418,7 +424,7 @@ def alpha_relu_kernel_hypergeometric(c: ArrayLike, alpha: float) -> np.ndarray:
     loses relative accuracy there (absolute error stays ~1e-15 for α ≤ 2).
     """
     a = _validate.positive("alpha", alpha)
-    c = np.asarray(c, dtype=float)
+    c = _validate.real_array("c", c)
     if not np.all(np.isfinite(c)) or np.any(np.abs(c) > 1):
         raise ValueError("c: correlations must lie in [−1, 1]")
     even = (
@@ -585,119 +591,3 @@ def _feedforward_laws(act: Activation, sw: float, sb: float) -> dict[str, Law]:
         "p": Law("p", "fixed point", q_star),
         "chi": Law("chi", "exponential", rate, note="ln χ ≈ L ln(σ_w² Vφ̇(q*))"),
     }
-
-
-# --------------------------------------------------------------------------------------------
-# exponent fits
-
-
-@dataclass(frozen=True)
-class SlopeFit:
-    """A fitted slope with its uncertainty.
-
-    ``slope``: least-squares slope of y against the transformed depth on the window.
-    ``se``: for a (B, L+1) sample of networks, the standard error across networks of the
-    per-network slopes (sd/√B); for a single deterministic curve, NaN. ``drift``: the slope on
-    the window's second half minus that on its first half, a measure of how far from its
-    asymptote a deterministic curve still is. ``window``: (lo, hi) in layers.
-    """
-
-    slope: float
-    se: float
-    drift: float
-    window: tuple[int, int]
-    n: int
-
-
-_X_TRANSFORMS = {"log": np.log, "sqrt": np.sqrt, "linear": lambda x: x}
-
-
-def _ols_slope(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    xc = x - x.mean()
-    return (y - y.mean(axis=-1, keepdims=True)) @ xc / (xc @ xc)
-
-
-def fit_slope(
-    layers: ArrayLike,
-    y: ArrayLike,
-    *,
-    window: tuple[float, float],
-    x_scale: str = "log",
-) -> SlopeFit:
-    r"""Slope of y against t(l) on l ∈ [lo, hi]; t = ln l, √l or l (``x_scale``).
-
-    ``y`` is a curve (L+1,) (e.g. ln p^l from the recursion) or a sample (B, L+1) of networks
-    (e.g. ln ‖x^l‖²/n): then the slope is fitted per network and the result is their mean with
-    standard error sd/√B, which is the uncertainty of an exponent measured on simulated
-    networks. Exponents: ln p vs ln l → 1/(1−α) for α-ReLU; ln χ vs √l → the tanh constant;
-    ln(1−e) vs ln l → −2 for ReLU (reconstruction §4.1 fits on [L/4, L]).
-    """
-    _validate.choice("x_scale", x_scale, _X_TRANSFORMS)
-    layers = np.asarray(layers, dtype=float)
-    y = np.asarray(y, dtype=float)
-    if layers.ndim != 1 or y.shape[-1] != layers.size or y.ndim not in (1, 2):
-        raise ValueError(f"y: expected shape ({layers.size},) or (B, {layers.size}), got {y.shape}")
-    lo, hi = (_validate.real("window", w, minimum=0.0) for w in window)
-    sel = (layers >= lo) & (layers <= hi)
-    if x_scale == "log":
-        sel &= layers > 0
-    if sel.sum() < 4:
-        raise ValueError(f"window: needs at least 4 layers inside {window}")
-    x = _X_TRANSFORMS[x_scale](layers[sel])
-    ys = y[..., sel]
-    if not np.all(np.isfinite(ys)):
-        raise ValueError("y: must be finite inside the window")
-    slopes = _ols_slope(x, ys)
-    mean_curve = ys if ys.ndim == 1 else ys.mean(axis=0)
-    half = x.size // 2
-    drift = float(
-        _ols_slope(x[half:], mean_curve[half:]) - _ols_slope(x[: half + 1], mean_curve[: half + 1])
-    )
-    if ys.ndim == 1:
-        return SlopeFit(float(slopes), math.nan, drift, (int(lo), int(hi)), 1)
-    se = float(np.std(slopes, ddof=1) / math.sqrt(slopes.size))
-    return SlopeFit(float(slopes.mean()), se, drift, (int(lo), int(hi)), int(slopes.size))
-
-
-def fit_slope_of_mean(
-    layers: ArrayLike,
-    samples: ArrayLike,
-    *,
-    window: tuple[float, float],
-    x_scale: str = "log",
-    y_transform: str = "log",
-    n_boot: int = 400,
-    seed: int = 0,
-) -> SlopeFit:
-    r"""Slope of g(mean over networks) against t(l), with a bootstrap standard error.
-
-    ``samples`` (B, L+1), e.g. p^l = ‖x^l‖²/n of B networks; g = ln (``y_transform="log"``),
-    ln(1 − ·) (``"log1m"``, for 1 − e) or the identity (``"none"``). The mean is what the
-    mean-field recursion predicts (E p, E χ-ratio), so this slope is compared with the
-    recursion's on the same window; the per-network slopes of :func:`fit_slope` estimate the
-    slope of E ln p instead, which differs by the finite-width (Jensen) term. SE: standard
-    deviation of the slope over ``n_boot`` resamplings of the networks (with replacement).
-    """
-    transforms = {"log": np.log, "log1m": lambda v: np.log1p(-v), "none": lambda v: v}
-    _validate.choice("y_transform", y_transform, transforms)
-    n_boot = _validate.integer("n_boot", n_boot, minimum=2)
-    samples = np.asarray(samples, dtype=float)
-    if samples.ndim != 2 or samples.shape[0] < 2:
-        raise ValueError(f"samples: expected shape (B ≥ 2, L+1), got {samples.shape}")
-    g = transforms[y_transform]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        point = fit_slope(layers, g(samples.mean(axis=0)), window=window, x_scale=x_scale)
-        rng = np.random.default_rng(seed)
-        idx = rng.integers(0, samples.shape[0], size=(n_boot, samples.shape[0]))
-        curves = g(samples[idx].mean(axis=1))
-    lo, hi = window
-    layers = np.asarray(layers, dtype=float)
-    sel = (layers >= lo) & (layers <= hi) & ((layers > 0) if x_scale == "log" else True)
-    ok = np.all(np.isfinite(curves[:, sel]), axis=1)
-    if ok.sum() < 2:
-        raise ValueError("samples: the transformed bootstrap means are not finite in the window")
-    x = _X_TRANSFORMS[x_scale](layers[sel])
-    boot = _ols_slope(x, curves[ok][:, sel])
-    return SlopeFit(
-        point.slope, float(np.std(boot, ddof=1)), point.drift, point.window, samples.shape[0]
-    )
