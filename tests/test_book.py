@@ -230,19 +230,21 @@ def test_staging_variable_names_agree():
 
 
 def test_summary_counts_verdicts_per_paper(tmp_path):
-    for chapter, paper, verdicts in [
-        ("01_a", "YS17", ["reproduced", "reproduced", "not reproduced"]),
-        ("02_b", "LNR21", ["not decidable at this profile"]),
-    ]:
-        payload = {
-            "chapter": chapter,
-            "profile": "quick",
-            "claims": [
-                {"id": f"{chapter}-{i}", "paper": paper, "statement": "s", "verdict": v}
-                for i, v in enumerate(verdicts)
-            ],
-        }
-        (tmp_path / f"{chapter}.json").write_text(json.dumps(payload))
+    from resprop.claims import Check, Claim, write_claims
+
+    def claim(i: str, paper: str, measured: float) -> Claim:
+        check = Check.compare(
+            "x", theory=0.0, measured=measured, se=0.1, alternative=5.0, alternative_label="alt"
+        )
+        return Claim(i, "a statement", paper, tests="a test", checks=[check])
+
+    write_claims(
+        [claim("a-1", "YS17", 0.0), claim("a-2", "YS17", 0.1), claim("a-3", "YS17", 3.0)],
+        "01_a",
+        profile="quick",
+        directory=tmp_path,
+    )
+    write_claims([claim("b-1", "LNR21", 0.0)], "02_b", profile="quick", directory=tmp_path)
     text = book.write_summary(tmp_path, tmp_path / "summary.md").read_text()
     rows = [ln for ln in text.splitlines() if ln.startswith("| ")]
     assert rows[0].startswith("| paper | chapters | reproduced | not reproduced | not decidable")
@@ -415,3 +417,36 @@ def test_make_uses_an_active_conda_environment(tmp_path):
     assert "/opt/env/bin/python -m pip install" in conda and "-m venv" not in conda
     base = _dry(tmp_path, "lint", "CONDA_PREFIX=/opt/base", "CONDA_DEFAULT_ENV=base")
     assert ".venv/bin/ruff" in base and "/opt/base" not in base
+
+
+# ---- README from measurement ------------------------------------------------------------
+
+
+def test_readme_sections_come_from_the_measurements(tmp_path):
+    import matplotlib.pyplot as plt
+
+    from resprop import figures, readme
+
+    timings = {"01_a": {"seconds": 61.4, "profile": "quick", "device": "cpu", "cpus": 2}}
+    (tmp_path / "build").mkdir()
+    (tmp_path / "build" / "timings.json").write_text(json.dumps(timings))
+    (tmp_path / "build" / "ci-times.json").write_text(
+        json.dumps({"steps": {"make test": 300}, "total": 412, "cpus": 2})
+    )
+    fig, ax = plt.subplots()
+    ax.plot([0, 1])
+    prov = {"commit": "abc", "profile": "quick", "seed": 0}
+    figures.save(fig, "k", chapter="00_x", caption="The kernel, n = 8.", provenance=prov,
+                 root=tmp_path)  # fmt: skip
+    text = "# x\n<!-- begin: timings (generated) -->\nold\n<!-- end: timings -->\n"
+    text += "<!-- begin: headline (generated) -->\nold\n<!-- end: headline -->\n"
+    (tmp_path / "README.md").write_text(text)
+    readme.update_readme(tmp_path / "README.md", root=tmp_path, figure="00_x/k")
+    out = (tmp_path / "README.md").read_text()
+    assert "old" not in out and "| 01_a | 61 |" in out and "**412**" in out
+    assert "*The kernel, n = 8.*" in out and "(book/images/k.png)" in out
+    assert (tmp_path / "book" / "images" / "k.png").is_file()
+    with pytest.raises(ValueError, match="marker"):
+        readme.replace_section("no markers", "timings", "x")
+    assert "README.md" in (ROOT / "Makefile").read_text()
+    assert "<!-- begin: timings" in (ROOT / "README.md").read_text()
