@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+import scipy.stats
 
 from resprop import estimators
 
@@ -224,3 +225,27 @@ def test_extrapolation_with_as_many_coefficients_as_widths():
     fit = estimators.extrapolate_inverse_n([10.0, 20.0], [1.1, 1.05], [0.01, 0.01])
     assert fit.dof == 0 and fit.chi2 == pytest.approx(0.0, abs=1e-16) and fit.p_value == 1.0
     assert fit.value == pytest.approx(1.0) and fit.slope == pytest.approx(1.0)
+
+
+def test_extrapolation_se_against_the_closed_form():
+    """Order 1 (a + b/n) by hand: with w = 1/se², x = 1/n, Var â = Σwx²/(Σw Σwx² − (Σwx)²),
+    â = (Σwx² Σwy − Σwx Σwxy)/(same); χ² = Σw(y − â − b̂x)²."""
+    n = np.array([16.0, 32.0, 64.0, 128.0])
+    y = np.array([1.31, 1.18, 1.09, 1.05])
+    se = np.array([0.03, 0.02, 0.02, 0.01])
+    w, x = 1 / se**2, 1 / n
+    S, Sx, Sxx, Sy, Sxy = (
+        w.sum(),
+        (w * x).sum(),
+        (w * x * x).sum(),
+        (w * y).sum(),
+        (w * x * y).sum(),
+    )
+    det = S * Sxx - Sx**2
+    a, b = (Sxx * Sy - Sx * Sxy) / det, (S * Sxy - Sx * Sy) / det
+    fit = estimators.extrapolate_inverse_n(n, y, se)
+    assert fit.value == pytest.approx(a, rel=1e-12)
+    assert fit.slope == pytest.approx(b, rel=1e-10)
+    assert fit.se == pytest.approx(math.sqrt(Sxx / det), rel=1e-12)
+    assert fit.chi2 == pytest.approx(float(np.sum(w * (y - a - b * x) ** 2)), rel=1e-9)
+    assert fit.p_value == pytest.approx(scipy.stats.chi2.sf(fit.chi2, 2), rel=1e-12)
