@@ -268,35 +268,6 @@ def test_bad_parameters_name_themselves(call, name):
         call()
 
 
-# ---- the training helper (simulation side) ----------------------------------------------
-
-
-def test_training_learns_and_is_reproducible():
-    """Plain SGD on 8×8 digits: a shallow tanh FRN beats chance (0.1) by far after one epoch
-    (with 397 test images, accuracy > 0.5 is > 25 binomial SE above chance), and the same
-    seed gives the same accuracy."""
-    from resprop.training import load_dataset, train
-
-    data = load_dataset("digits", seed=0)
-    net = networks.FullResidual(
-        width=64, depth=4, activation="tanh", sigma_w2=0.5, output_dim=10, sigma_out2=0.2
-    )
-    first = train(net, data, epochs=1, lr=0.05, seed=1)
-    assert first > 0.5
-    assert train(net, data, epochs=1, lr=0.05, seed=1) == first
-
-
-def test_training_divergence_scores_chance():
-    """A ReLU FRN with (1+ρ)^L = 3^30 growth and a huge step size overflows: chance, 1/10."""
-    from resprop.training import load_dataset, train
-
-    data = load_dataset("digits", seed=0)
-    net = networks.FullResidual(
-        width=64, depth=30, activation="relu", sigma_w2=2.0, sigma_v2=2.0, output_dim=10
-    )
-    assert train(net, data, epochs=1, lr=10.0, seed=0) == pytest.approx(0.1)
-
-
 # ---- the tanh χ constant against the asymptotic law ---------------------------------------------
 
 
