@@ -1564,7 +1564,7 @@ ch.record(
 # the tolerance, and within it of our two-layer constants. Their standard errors are larger
 # (three widths, 2 000–8 000 networks), and the variance lies above the theory, as the
 # one-layer variance does at finite width. The Yang–Schoenholz full residual block sits at its
-# exact finite-width law, far from both (the figure above). So a
+# exact finite-width law, far from both ({numref}`fig-02_log_gaussian-blocks`). So a
 # reader who applies the paper to a real ResNet should use the constants of the block it has.
 # With He initialisation the two-layer block fluctuates about 23 % more per unit $\beta$ than
 # the one-layer block.
