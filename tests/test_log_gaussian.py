@@ -197,6 +197,44 @@ def test_mixture_law_cdf_pdf_ppf_are_consistent_and_match_sampling(m, s):
     assert law.var() == pytest.approx(math.exp(m + s**2 / 2), rel=1e-12)
 
 
+# ---- other blocks: the two-layer and full residual constants -----------------------------------
+
+
+def test_branch_energy_variances_match_quadrature():
+    """n Var r: one-layer Var(σ(g)² − g²/2) = 3/4; fresh factor Var σ(g)² = 5/4; two-layer 2."""
+    pdf = scipy.stats.norm.pdf
+    m2 = _quad(lambda g: g**2 * pdf(g), 0, np.inf)
+    m4 = _quad(lambda g: g**4 * pdf(g), 0, np.inf)
+    fresh = m4 - m2**2
+    one = _quad(lambda g: (g**2 * (g > 0) - g**2 / 2 - (m2 - 0.5)) ** 2 * pdf(g))
+    assert lg.branch_energy_variance("full_residual") == pytest.approx(fresh, abs=1e-10)
+    assert lg.branch_energy_variance("one_layer") == pytest.approx(one, abs=1e-8)
+    assert lg.branch_energy_variance("two_layer") == pytest.approx(one + fresh, abs=1e-8)
+
+
+@pytest.mark.parametrize("c", [1.0, 2.0, 4.0])
+def test_block_constants_reduce_to_the_one_layer_ones_and_split(c):
+    assert lg.block_constants(c, "one_layer") == pytest.approx((lg.mu(c), lg.s2(c)), abs=1e-14)
+    extra = (c / lg.growth(c)) ** 2 * 1.25
+    m2, v2 = lg.block_constants(c, "two_layer")
+    assert (m2, v2) == pytest.approx((lg.mu(c) - extra / 2, lg.s2(c) + extra), abs=1e-14)
+    # the second-moment exponent is the one-layer one: r₂ is a martingale factor
+    assert lg.second_moment_exponent(c, "two_layer") == pytest.approx(m2 + v2 / 2, abs=1e-14)
+    m_lim, v_lim = lg.log_norm_moments(c, 100, 300, "two_layer", finite_depth=False)
+    assert (m_lim, v_lim) == pytest.approx((3 * m2, 3 * v2), abs=1e-12)
+
+
+@pytest.mark.parametrize("c", [1.0, 2.0])
+def test_full_residual_exact_moments_tend_to_the_leading_order(c):
+    """Two independent routes: the exact finite-n law (Poisson/Gamma mixtures) against the
+    leading-order constants; Richardson on n and 2n removes the O(1/n) term."""
+    n = 2048
+    per = [np.array(lg.full_residual_exact_moments(c, w, 1)) * w for w in (n, 2 * n)]
+    limit = 2 * per[1] - per[0]
+    assert tuple(limit) == pytest.approx(lg.block_constants(c, "full_residual"), abs=2e-5)
+    assert np.all(np.abs(per[0] - limit) < 5 / n)  # and the correction is O(1/n)
+
+
 # ---- simulation against theory ------------------------------------------------------------------
 #
 # One input u = 1 through the Gaussian input layer, so each network starts from x⁰ ~ N(0, I_n)
@@ -354,6 +392,56 @@ def test_gram_sampler_agrees_with_dense_on_the_resnet_quantities():
         assert abs(x[0].mean() - x[1].mean()) < 4 * se
 
 
+def test_full_residual_block_matches_its_exact_finite_width_law():
+    """x + Vσ(Wx), σ_w² = 2, σ_v² = 1 (c = 2), n = 128, d = 32: mean and variance (4 SE)."""
+    networks = pytest.importorskip("resprop.networks")
+    d, B = 32, 1500
+    net = networks.FullResidual(N, d, sigma_w2=2.0, sigma_v2=1.0, input_dim=1)
+    L = _log_norm(_simulate(net, B, seed=61))[:, d]
+    pred = lg.predict(HE, N, d, "full_residual")
+    v, se_v = variance_se(L)
+    assert abs(L.mean() - pred.mean) < 4 * L.std(ddof=1) / math.sqrt(B)
+    assert abs(v - pred.var) < 4 * se_v
+
+
+def test_two_layer_block_constants_and_not_only_c():
+    """He two-layer block (c = 2) at n = 256, d = 64 against the one-layer block at the same c.
+
+    Each against its finite-depth leading order (4 SE; the O(1/n) excess of the variance,
+    ≈ 3.5 % at n = 256, is below 4 SE ≈ 9 %), and the difference two-layer − one-layer against
+    5c²/(8A²), 5c²/(4A²) with the alternative "only c changes" (difference 0) rejected.
+    """
+    networks = pytest.importorskip("resprop.networks")
+    n, d, B = 256, 64, 2500
+    nets = (
+        networks.ReducedResidual(n, d, sigma_w2=HE, input_dim=1),
+        networks.TwoLayerResidual(n, d, sigma_w2=2.0, sigma_v2=2.0, input_dim=1),
+    )
+    moments = []
+    for net, model, seed in zip(nets, ("standard", "two_layer"), (71, 72), strict=True):
+        L = _log_norm(_simulate(net, B, seed=seed))[:, d]
+        m, se_m = L.mean(), L.std(ddof=1) / math.sqrt(B)
+        v, se_v = variance_se(L)
+        pred = lg.predict(HE, n, d, model)
+        assert abs(m - pred.mean) < 4 * se_m
+        assert abs(v - pred.var) < 4 * se_v
+        moments.append((m, se_m, v, se_v))
+    (m1, e1, v1, f1), (m2, e2, v2, f2) = moments
+    mu2, s22 = lg.block_constants(HE, "two_layer")
+    dm, dv = (mu2 - lg.mu(HE)) * d / n, (s22 - lg.s2(HE)) * d / n
+    se_dm, se_dv = math.hypot(e1, e2), math.hypot(f1, f2)  # independent runs
+    assert abs((m2 - m1) - dm) < 4 * se_dm and abs(dm) > 4 * se_dm
+    assert abs((v2 - v1) - dv) < 4 * se_dv and abs(dv) > 4 * se_dv
+
+
+def test_gram_sampler_agrees_with_dense_on_the_two_layer_block():
+    networks = pytest.importorskip("resprop.networks")
+    net = networks.TwoLayerResidual(64, 8, input_dim=1)
+    recs = [_simulate(net, 600, seed=81 + i, sampler=s) for i, s in enumerate(("dense", "gram"))]
+    assert scipy.stats.ks_2samp(*(_log_norm(r)[:, -1] for r in recs)).pvalue > 1e-3
+    assert scipy.stats.ks_2samp(*(_output(r) for r in recs)).pvalue > 1e-3
+
+
 def test_validation_names_the_parameter():
     with pytest.raises(ValueError, match="c:"):
         lg.mu(0.0)
@@ -365,5 +453,9 @@ def test_validation_names_the_parameter():
         lg.kappa(1.5)
     with pytest.raises(ValueError, match="variant:"):
         lg.balanced_constants(HE, "relu")
+    with pytest.raises(ValueError, match="block:"):
+        lg.block_constants(HE, "bottleneck")
+    with pytest.raises(ValueError, match="width:"):
+        lg.full_residual_exact_moments(HE, 8, 4)
     with pytest.raises(ValueError, match="var_log:"):
         lg.output_law(0.0, -1.0)

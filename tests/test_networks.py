@@ -201,3 +201,49 @@ def test_module_trains():
         opt.step()
         losses.append(loss.item())
     assert np.isfinite(losses).all() and losses[-1] < losses[0]
+
+
+# ---- the two-layer pre-activation block (appended with chapter 2's claim 02-7) -------------------
+
+
+def test_two_layer_residual_is_the_documented_update():
+    """x' = x + V φ(W φ(x) + b) + a with the module's own weights; backprop is finite."""
+    from resprop.networks import TwoLayerResidual
+
+    net = TwoLayerResidual(
+        12, 3, sigma_w2=1.5, sigma_b2=0.2, sigma_v2=0.5, sigma_a2=0.1, input_dim=4
+    )
+    module = net.to_module(torch.Generator().manual_seed(5)).double()
+    assert len(module.linears) == 1 + 2 * net.depth + 1
+    u = torch.randn(3, 4, dtype=torch.float64, requires_grad=True)
+    lin = iter(module.linears)
+
+    def affine(x):
+        layer = next(lin)
+        return x @ layer.weight.T + (0 if layer.bias is None else layer.bias)
+
+    x = affine(u)
+    for _ in range(net.depth):
+        x = x + affine(torch.relu(affine(torch.relu(x))))
+    out = module(u)
+    torch.testing.assert_close(out, affine(x), rtol=1e-12, atol=1e-12)
+    out.square().sum().backward()
+    assert all(p.grad is not None and torch.isfinite(p.grad).all() for p in module.parameters())
+
+
+def test_two_layer_residual_variances_validation_and_effective_c():
+    from resprop.networks import TwoLayerResidual
+
+    net = TwoLayerResidual(256, 2, sigma_w2=2.0, sigma_v2=1.0, sigma_b2=0.5)
+    assert net.effective_c == 1.0 and net.taps == ("pre",)
+    assert "two-layer residual" in net.label
+    module = net.to_module(torch.Generator().manual_seed(6))
+    # per block: W (σ_w²/n, bias σ_b²), V (σ_v²/n, no bias since σ_a² = 0)
+    expected = [(2.0 / 256, 0.5), (1.0 / 256, 0.0)] * 2
+    for layer, (w_var, b_var) in zip(list(module.linears)[:4], expected, strict=True):
+        v = layer.weight.detach().double().flatten()
+        assert abs(v.var().item() - w_var) <= 4 * w_var * math.sqrt(2 / (v.numel() - 1))
+        assert (layer.bias is None) == (b_var == 0.0)
+    for name in ("sigma_w2", "sigma_v2", "sigma_b2", "sigma_a2"):
+        with pytest.raises(ValueError, match=rf"^{name}:"):
+            TwoLayerResidual(8, 2, **{name: -1.0})

@@ -34,6 +34,7 @@ __all__ = [
     "Ops",
     "PreActResidual",
     "ReducedResidual",
+    "TwoLayerResidual",
 ]
 
 
@@ -416,3 +417,44 @@ class _BuildOps(_ReplayOps):
         self.module.register_buffer(f"sign{self.module.n_signs}", d)
         self.module.n_signs += 1
         return super().signs(n)
+
+
+@dataclass(frozen=True, kw_only=True)
+class TwoLayerResidual(Network):
+    """Two-layer pre-activation residual block: x' = x + V φ(W φ(x) + b) + a.
+
+    W ~ N(0, σ_w²/n), V ~ N(0, σ_v²/n), b ~ N(0, σ_b²), a ~ N(0, σ_a²), all fresh per block: the
+    identity-skip block of He et al.'s pre-activation ResNet (without normalisation), the
+    two-layer branch of most real ResNets. With ReLU and no biases ‖x‖² grows by
+    A = 1 + σ_w²σ_v²/4 per block at infinite width, so its *effective* branch variance
+    c = σ_w²σ_v²/2 matches the one-layer block x + W σ(x), W ~ N(0, c/n) (A = 1 + c/2);
+    He initialisation of both layers (σ_w² = σ_v² = 2) is c = 2. The hidden pre-activation
+    W φ(x) + b is reported as the tap ``"pre"``. (Yang & Schoenholz's full residual block,
+    x + V φ(W x + b) + a, with φ after the first matrix, is :class:`FullResidual`.)
+    """
+
+    sigma_w2: float = 2.0
+    sigma_b2: float = 0.0
+    sigma_v2: float = 2.0
+    sigma_a2: float = 0.0
+    _name = "two-layer residual"
+
+    @property
+    def taps(self) -> tuple[str, ...]:
+        return ("pre",)
+
+    @property
+    def effective_c(self) -> float:
+        """c = σ_w²σ_v²/2: the one-layer branch variance with the same growth A = 1 + c/2 (ReLU)."""
+        return self.sigma_w2 * self.sigma_v2 / 2
+
+    @property
+    def _params(self) -> str:
+        return _fmt(σ_w2=self.sigma_w2, σ_b2=self.sigma_b2, σ_v2=self.sigma_v2, σ_a2=self.sigma_a2)
+
+    def block(self, ops: Ops, x: torch.Tensor) -> torch.Tensor:
+        """h = W φ(x) + b; x' = x + V φ(h) + a."""
+        n = self.width
+        h = ops.linear(ops.phi(x), n, self.sigma_w2 / n, self.sigma_b2)
+        ops.tap("pre", h)
+        return ops.linear(ops.phi(h), n, self.sigma_v2 / n, self.sigma_a2, residual=x)

@@ -1,8 +1,9 @@
 """The log-Gaussian depth-and-width limit of ReLU ResNets (Li, Nica & Roy 2021, arXiv:2106.04013).
 
 **Reconstruction.** The paper's full text was not available to us. The model, the constants and
-the Balanced ResNet below are our reconstruction (notes ``shared/research/paper3_log_gaussian.md``,
-re-derived here), parametrised, as in those notes, by the **branch variance c**:
+the Balanced ResNet below are our reconstruction, derived here, parametrised by the **branch
+variance c** (He initialisation is c = 2; unit-variance branch weights are c = 1; which one
+the paper's constants use is part of the reconstruction):
 
     x^{l+1} = x^l + W^l σ(x^l),   W^l_ij ~ N(0, c/n),  σ = ReLU,  no biases,   l = 0..d−1,
 
@@ -37,6 +38,13 @@ Inputs are taken as fresh Gaussian vectors per network (an input layer x⁰ = W_
 coordinates start i.i.d. N(0, 1): the finite-depth sums below (``layer``/``depth`` arguments) are
 exact at leading order for that start, and tend to the asymptotic constants as d → ∞.
 
+Other blocks (:func:`block_constants`): the derivation carries over to any block whose branch,
+given the past, adds N(0, (c/n)‖x‖² r I) with an energy fraction r. For the two-layer
+pre-activation block x + Vσ(Wσ(x)) of most real ResNets, r = 2r₁r₂ with a fresh factor r₂, which
+adds 5c²/(4A²) to s² and −5c²/(8A²) to μ: the constants are *not* those of the one-layer block
+at another c. For Yang–Schoenholz's x + Vσ(Wx) the ratios are i.i.d. and exact finite-n moments
+are computed (:func:`full_residual_exact_moments`).
+
 Also here: the Balanced ResNets (two reconstructed variants, ``crelu`` and ``random_sign``), the
 fully connected He network (Hanin & Nica 2019: N(−5β/2, 5β)), the predicted output law (a
 Gaussian scale mixture with log-normal variance, :data:`log_gaussian_mixture`) and the
@@ -58,15 +66,21 @@ from numpy.typing import ArrayLike
 from .. import _validate
 
 __all__ = [
+    "BLOCKS",
     "FC_MEAN",
     "FC_VAR",
     "MODELS",
     "GaussianLimit",
     "LogNormPrediction",
     "balanced_constants",
+    "block_constants",
+    "block_mean_parts",
+    "block_variance_parts",
+    "branch_energy_variance",
     "correlation_per_block",
     "crelu_exact_moments",
     "fc_exact_moments",
+    "full_residual_exact_moments",
     "growth",
     "h_sign_moment",
     "increment_autocovariance",
@@ -87,7 +101,7 @@ __all__ = [
     "variance_parts",
 ]
 
-MODELS = ("standard", "crelu", "random_sign", "fc")
+MODELS = ("standard", "crelu", "random_sign", "fc", "two_layer", "full_residual")
 FC_MEAN = -2.5  # Hanin & Nica (2019): ln(‖φ^d‖²/‖φ^0‖²) ⇒ N(−5β/2, 5β) for a He ReLU net
 FC_VAR = 5.0
 _TINY = 1e-17  # sums over lags k stop once ρ^k < _TINY
@@ -116,7 +130,7 @@ def correlation_per_block(c: float) -> float:
 
 
 def kappa(t: ArrayLike) -> np.ndarray:
-    """κ(t) = E[X|X| Y|Y|] for standard (X, Y) with correlation t (our notes §2.2).
+    """κ(t) = E[X|X| Y|Y|] for standard (X, Y) with correlation t.
 
     κ(t) = (2/π)[(1 + 2t²) arcsin t + 3t √(1 − t²)];  κ(1) = E X⁴ = 3, κ(0) = 0.
     """
@@ -155,7 +169,7 @@ def theta_K(c: float, layer: int | None = None) -> float:
     """Count hypoactivation: E #{i: x_i^l > 0}/n = ½ − θ_K(l)/n + o(1/n).
 
     θ_K = c/(2πA) Σ_{k=1}^{l} ρ^k √(1 − ρ^{2k})   (layer None: l = ∞; He: 0.335).
-    Derived by us (notes §2.3; re-derived from the source term above with f = 1[u>0] − ½).
+    Derived by us from the source term above with f = 1[u>0] − ½.
     """
     if layer is not None:
         layer = _validate.integer("layer", layer, minimum=0)
@@ -167,7 +181,7 @@ def theta_E(c: float, layer: int | None = None) -> float:
     """Energy hypoactivation: E ‖σ(x^l)‖²/‖x^l‖² = ½ − θ_E(l)/n + o(1/n).
 
     θ_E = c/(πA) Σ_{k=1}^{l} ρ^k (ρ^k arcsin ρ^k + √(1 − ρ^{2k}))   (layer None: l = ∞; He: 0.859).
-    This, not θ_K, enters the mean log-norm. Derived by us (notes §2.3, f = h/2).
+    This, not θ_K, enters the mean log-norm. Derived by us (f = h/2).
     """
     if layer is not None:
         layer = _validate.integer("layer", layer, minimum=0)
@@ -182,7 +196,7 @@ def noise_variance(c: float) -> float:
 
 
 def variance_parts(c: float) -> dict[str, float]:
-    """The three parts of s²(c) (notes §2.2, re-derived):
+    """The three parts of s²(c) (our derivation):
 
     noise v = (2c + c²/2)/A²;  one-layer r = 3c²/(4A²);  interlayer = c²/(2A²) Σ_{k≥1} κ(ρ^k).
     """
@@ -198,7 +212,7 @@ def variance_parts(c: float) -> dict[str, float]:
 def mean_parts(c: float) -> dict[str, float]:
     """The three parts of μ(c): hypoactivation −(c/A) θ_E; Itô of r −3c²/(8A²); Itô of noise −v/2.
 
-    Our derivation (notes §2.2): the drift of ln(1 + c r_l) and of the noise, per unit β.
+    Our derivation: the drift of ln(1 + c r_l) and of the noise, per unit β.
     """
     c = _c(c)
     a = growth(c)
@@ -225,7 +239,7 @@ def second_moment_exponent(c: float, model: str = "standard") -> float:
     The Balanced ResNets are martingales: E‖x^{l+1}‖² = A‖x^l‖² exactly, so m₂ = 0.
     """
     model = _model(model)
-    if model == "standard":
+    if model in ("standard", "two_layer"):  # r₂ is a martingale factor: it cancels
         return mu(c) + s2(c) / 2
     if model == "fc":
         return FC_MEAN + FC_VAR / 2
@@ -234,7 +248,7 @@ def second_moment_exponent(c: float, model: str = "standard") -> float:
 
 
 def balanced_constants(c: float, variant: str = "crelu") -> tuple[float, float]:
-    """(μ, s²) of a Balanced ResNet (our reconstruction of the paper's Theorem 4; notes §2.5).
+    """(μ, s²) of a Balanced ResNet (our reconstruction of the paper's Theorem 4).
 
     ``crelu``: x' = x + W⁺σ(x) + W⁻σ(−x), W^± ~ N(0, c/(2n)): the branch is N(0, (c/2n)‖x‖² I)
     whatever the signs, the norm ratios are i.i.d., so μ = −v/2, s² = v (He: N(−0.75β, 1.5β)).
@@ -248,6 +262,134 @@ def balanced_constants(c: float, variant: str = "crelu") -> tuple[float, float]:
         return -v / 2, v
     one = 3 * c**2 / (4 * growth(c) ** 2)
     return -v / 2 - one / 2, v + one
+
+
+# ---------------------------------------------------------------------------------------------
+# other residual blocks: "only c changes" is false
+
+BLOCKS = ("one_layer", "two_layer", "full_residual")
+
+
+def _block(block: str) -> str:
+    return _validate.choice("block", block, BLOCKS)
+
+
+def branch_energy_variance(block: str = "one_layer") -> float:
+    """q = n Var r of the branch's energy fraction r in one block (leading order in 1/n).
+
+    Every block below has, given the past, x^{l+1} = x^l + √s_l ξ with ξ ~ N(0, I_n) and
+    s_l = (c/n) ‖x^l‖² r_l, so ‖x^{l+1}‖²/‖x^l‖² = 1 + c r_l + 2√(c r_l/n) Z + (c r_l/n)(χ²_n − n).
+    What differs is r_l:
+
+    * ``one_layer`` (x + W σ(x)): r = ‖σ(x)‖²/‖x‖², a ratio of sums over the *stream's* own
+      coordinates: n Var r = Var(g²1[g>0] − g²/2) = 5/4 − 1 + 1/2 = 3/4 (g ~ N(0, 1));
+    * ``full_residual`` (Yang–Schoenholz, x + V σ(W x)): u = W x is a fresh Gaussian vector, so
+      r = ‖σ(u)‖²/(n Var u_i) = (1/n) Σ σ(g_i)², g_i i.i.d. N(0, 1), fresh in every block:
+      n Var r = E σ(g)⁴ − (E σ(g)²)² = 3/2 − 1/4 = 5/4;
+    * ``two_layer`` (pre-activation, x + V σ(W σ(x))): r = 2 r₁ r₂ with r₁ the one-layer ratio of
+      the stream and r₂ the fresh full-residual factor, independent: n Var r → 3/4 + 5/4 = 2.
+    """
+    return {"one_layer": 0.75, "two_layer": 2.0, "full_residual": 1.25}[_block(block)]
+
+
+def block_mean_parts(c: float, block: str = "one_layer") -> dict[str, float]:
+    """The parts of μ for a residual block of effective branch variance c (A = 1 + c/2).
+
+    hypoactivation −(c/A) θ_E (blocks whose branch starts with σ applied to the stream:
+    one_layer, two_layer; the full residual's r has E r = ½ exactly); Itô of r −c² q/(2A²) with
+    q = :func:`branch_energy_variance`; Itô of the weight noise −v/2.
+    """
+    c = _c(c)
+    a = growth(c)
+    stream = _block(block) != "full_residual"
+    return {
+        "hypoactivation": -c / a * theta_E(c) if stream else 0.0,
+        "ito_r": -(c**2) * branch_energy_variance(block) / (2 * a**2),
+        "ito_noise": -noise_variance(c) / 2,
+    }
+
+
+def block_variance_parts(c: float, block: str = "one_layer") -> dict[str, float]:
+    """The parts of s² for a residual block: noise v; one-block r (c/A)² q; interlayer.
+
+    The interlayer part c²/(2A²) Σ_k κ(ρ^k) comes from the persistence of the stream's signs,
+    n Cov(r_l, r_{l+k}) → κ(ρ^k)/4; in the two-layer block r₂ is fresh and independent, so the
+    covariance of 2r₁r₂ is that of r₁; the full residual block has none (i.i.d. norm ratios).
+    """
+    c = _c(c)
+    a2 = growth(c) ** 2
+    stream = _block(block) != "full_residual"
+    return {
+        "noise": noise_variance(c),
+        "one_layer": c**2 * branch_energy_variance(block) / a2,
+        "interlayer": c**2 / (2 * a2) * kappa_sum(c) if stream else 0.0,
+    }
+
+
+def block_constants(c: float, block: str = "one_layer") -> tuple[float, float]:
+    """(μ, s²) of L_d ⇒ N(μβ, s²β) for a ReLU residual block of effective branch variance c.
+
+    Our derivation (the paper treats the one-layer block). With q = n Var r
+    (:func:`branch_energy_variance`), v = (2c + c²/2)/A², A = 1 + c/2:
+
+        μ = −(c/A) θ_E·[σ on the stream] − c² q/(2A²) − v/2,
+        s² = v + c² q/A² + c²/(2A²) Σ_k κ(ρ^k)·[σ on the stream].
+
+    Effective c: one_layer x + Wσ(x), W ~ N(0, c/n); two_layer x + Vσ(Wσ(x)),
+    W ~ N(0, σ_w²/n), V ~ N(0, σ_v²/n): c = σ_w²σ_v²/2 (He on both layers: c = 2);
+    full_residual x + Vσ(Wx): c = σ_w²σ_v² (both give A = 1 + c/2). So the two-layer block
+    is *not* the one-layer block with another c: at the same growth it has
+    μ − 5c²/(8A²) and s² + 5c²/(4A²) (He: −2.609 and 6.692 against −1.984 and 5.442).
+    """
+    return (
+        float(sum(block_mean_parts(c, block).values())),
+        float(sum(block_variance_parts(c, block).values())),
+    )
+
+
+def full_residual_exact_moments(c: float, width: int, depth: int) -> tuple[float, float]:
+    """Exact (E L_d, Var L_d) at finite n for the ReLU full residual block x + Vσ(Wx), no biases.
+
+    c = σ_w²σ_v². Given the past, u = Wx has i.i.d. N(0, σ_w²‖x‖²/n) entries and
+    y = Vσ(u) ~ N(0, s I) with s/‖x‖² = (c/n²) X, X = ‖σ(g)‖² ~ χ²_K, K ~ Bin(n, ½). So the
+    norm ratios R_l are i.i.d. (our derivation): R = (c X/n²) Y, Y | X ~ χ'²_n(λ = n²/(c X)), a
+    Poisson(λ/2) mixture of χ²_{n+2N}, and
+
+        E L_d = d (E ln R − ln A),  Var L_d = d Var ln R,
+        E[ln Y | X] = E_N ψ(n/2 + N) + ln 2,  Var[ln Y | X] = E_N ψ′(n/2 + N) + Var_N ψ(n/2 + N).
+
+    The expectation over X uses its density Σ_K P(K) Gamma(K/2, scale 2) on a 1201-node
+    trapezoid grid over E X ± 11 SD (spectrally accurate for this smooth density; K = 0, of
+    probability 2^{−n}, and nodes of relative density < 1e-13 are left out). Needs width ≥ 64.
+    """
+    c = _c(c)
+    n = _validate.integer("width", width, minimum=64)
+    d = _validate.integer("depth", depth)
+    ks = np.arange(1, n + 1)
+    wk = scipy.stats.binom.pmf(ks, n, 0.5)
+    keep = wk > 1e-18
+    ks, wk = ks[keep], wk[keep]
+    sd = math.sqrt(1.25 * n)  # Var X = n (E σ(g)⁴ − (E σ(g)²)²) = 5n/4
+    x = np.linspace(max(n / 2 - 11 * sd, 1e-3), n / 2 + 11 * sd, 1201)
+    px = wk @ scipy.stats.gamma.pdf(x[None, :], ks[:, None] / 2, scale=2.0)
+    px = px / px.sum()  # trapezoid weights on a uniform grid (the ends carry ~0 mass)
+    live = px > 1e-13 * px.max()
+    x, px = x[live], px[live] / px[live].sum()
+    half_lam = n**2 / (2 * c * x)  # λ/2 of Y | X, one Poisson window per grid node
+    width_k = int(12 * math.sqrt(half_lam.max()) + 40)
+    k = np.maximum(np.floor(half_lam)[:, None] + np.arange(-width_k, width_k + 1)[None, :], 0)
+    log_w = k * np.log(half_lam)[:, None] - half_lam[:, None] - scipy.special.gammaln(k + 1)
+    wn = np.exp(log_w - log_w.max(1, keepdims=True))
+    wn[:, 1:] *= np.diff(k, axis=1) > 0  # a window clipped at 0 must not count k = 0 twice
+    wn = wn / wn.sum(1, keepdims=True)
+    psi = scipy.special.digamma(n / 2 + k)
+    m_psi = np.sum(wn * psi, 1)
+    var_y = np.sum(wn * scipy.special.polygamma(1, n / 2 + k), 1) + np.sum(wn * psi**2, 1)
+    var_y = var_y - m_psi**2
+    m = np.log(c * x / n**2) + m_psi + math.log(2)  # E[ln R | X]
+    e1 = float(px @ m)
+    var1 = float(px @ var_y + px @ (m - e1) ** 2)
+    return d * (e1 - math.log(growth(c))), d * var1
 
 
 def same_sign_probability(c: float, lag: ArrayLike) -> np.ndarray:
@@ -297,8 +439,11 @@ def log_norm_moments(
         n E L_d = −(c/A) Σ_{l<d} θ_E(l) − d(3c²/(8A²) + v/2),
         n Var L_d = d v + (c/A)²/4 · (3d + 2 Σ_{k=1}^{d−1} (d − k) κ(ρ^k)).
 
-    ``model``: ``"standard"``, ``"crelu"``/``"random_sign"`` (Balanced: exactly linear in d) or
-    ``"fc"`` (Hanin–Nica, L_d = ln(‖φ(h^d)‖²/‖φ(h^0)‖²), which is a sum of d i.i.d. terms). For
+    ``model``: ``"standard"`` (the one-layer block), ``"two_layer"`` (x + Vσ(Wσ(x)): the same
+    sums plus d·(c/A)²·5/4 in n Var and −d·(c/A)²·5/8 in n E, see :func:`block_constants`),
+    ``"crelu"``/``"random_sign"`` (Balanced: exactly linear in d), ``"full_residual"``
+    (x + Vσ(Wx): i.i.d. ratios, linear in d) or ``"fc"`` (Hanin–Nica,
+    L_d = ln(‖φ(h^d)‖²/‖φ(h^0)‖²), which is a sum of d i.i.d. terms). For
     the exact finite-n moments of crelu and fc see :func:`crelu_exact_moments` and
     :func:`fc_exact_moments`.
     """
@@ -307,9 +452,16 @@ def log_norm_moments(
     d = _validate.integer("depth", depth)
     if model == "fc":
         return FC_MEAN * d / n, FC_VAR * d / n
-    if model != "standard":
+    if model == "full_residual":
+        m, v = block_constants(c, "full_residual")
+        return m * d / n, v * d / n
+    if model in ("crelu", "random_sign"):
         m, v = balanced_constants(c, model)
         return m * d / n, v * d / n
+    if model == "two_layer":  # the one-layer sums plus the fresh factor r₂ (i.i.d. per block)
+        m1, v1 = log_norm_moments(c, n, d, finite_depth=finite_depth)
+        extra = (c / growth(c)) ** 2 * (branch_energy_variance("two_layer") - 0.75)
+        return m1 - extra / 2 * d / n, v1 + extra * d / n
     if not finite_depth:
         return mu(c) * d / n, s2(c) * d / n
     c = _c(c)
@@ -443,7 +595,7 @@ log_gaussian_mixture = _LogGaussianMixture(name="log_gaussian_mixture", shapes="
 
 
 def output_law(mean_log: float, var_log: float) -> scipy.stats.rv_continuous:
-    """The predicted law of the normalised output t = z / √(σ_out² A^d ‖x^0‖²/n) (notes §2.8).
+    """The predicted law of the normalised output t = z / √(σ_out² A^d ‖x^0‖²/n).
 
     z = W_out x^d with W_out ~ N(0, σ_out²/n) is N(0, σ_out² ‖x^d‖²/n) given x^d, so
     t = e^{L_d/2} ε: a Gaussian scale mixture with log-normal variance when L_d ~ N(mean, var).
@@ -487,7 +639,7 @@ class LogNormPrediction:
     def log_second_moment(self) -> float:
         """ln E e^{L_d}: mean + var/2 (standard); exactly 0 for Balanced and fc (martingales:
         E‖x^{l+1}‖² = A‖x^l‖², resp. E‖φ(h^{l+1})‖² = ‖φ(h^l)‖² for He, given the past)."""
-        return self.mean + self.var / 2 if self.model == "standard" else 0.0
+        return self.mean + self.var / 2 if self.model in ("standard", "two_layer") else 0.0
 
 
 def predict(
@@ -502,6 +654,8 @@ def predict(
     model = _model(model)
     if model == "crelu" and finite_depth:
         mean, var = crelu_exact_moments(c, width, depth)
+    elif model == "full_residual" and finite_depth:
+        mean, var = full_residual_exact_moments(c, width, depth)
     elif model == "fc" and finite_depth:
         mean, var = fc_exact_moments(width, depth)
     else:
