@@ -86,7 +86,7 @@ build/html/index.html: $(NOTEBOOKS) $(BOOK_SOURCES) $(LIBRARY) | $(STAMP)
 	$(VENV)/bin/jupyter-book build build/book --path-output build/jupyter-book -W --keep-going -q && \
 	rm -rf build/html && mv build/jupyter-book/_build/html build/html && \
 	$(PY) -m resprop.book check-offline build/html && \
-	$(PY) -m resprop.book check-html build/html && \
+	$(PY) -m resprop.book check-html build/html --figures figures && \
 	echo "== book done in $$(( $$(date +%s) - t0 )) s"
 
 # The README's figure is a copy of the introduction's, regenerated, never edited by hand.
@@ -101,7 +101,7 @@ readme: | $(STAMP)
 
 check-book: book
 	@$(PY) -m resprop.book check-offline build/html
-	@$(PY) -m resprop.book check-html build/html
+	@$(PY) -m resprop.book check-html build/html --figures figures
 
 CHROME_FLAGS := --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
 	--disable-component-update --disable-sync --hide-scrollbars --virtual-time-budget=8000

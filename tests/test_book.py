@@ -326,6 +326,17 @@ def test_check_html_catches_each_defect(site, snippet, message):
         book.check_html(site)
 
 
+def test_check_html_finds_saved_figures_that_are_not_shown(site, tmp_path):
+    page = GOOD_PAGE.replace('id="fig-x"', 'id="fig-02-x-shown"')
+    (site / "02_x.html").write_text(page)
+    (tmp_path / "figs" / "02_x").mkdir(parents=True)
+    (tmp_path / "figs" / "02_x" / "shown.png").write_bytes(b"")
+    assert book.check_html(site, figures_dir=tmp_path / "figs")["figures"] == 2
+    (tmp_path / "figs" / "02_x" / "hidden.png").write_bytes(b"")
+    with pytest.raises(ValueError, match="hidden was saved but is not shown"):
+        book.check_html(site, figures_dir=tmp_path / "figs")
+
+
 def test_check_html_needs_py_objects_for_every_module(site):
     _inventory(site / "objects.inv", [])
     with pytest.raises(ValueError, match="no py: objects"):

@@ -673,16 +673,24 @@ _HASH_ALT = re.compile(r"^[0-9a-f]{16,}|\.(png|svg|jpe?g)$", re.IGNORECASE)
 _SKIP_PAGES = {"genindex.html", "search.html", "py-modindex.html"}
 
 
-def check_html(html_dir: str | os.PathLike[str], *, api_page: str = "api.html") -> dict[str, int]:
+def check_html(
+    html_dir: str | os.PathLike[str],
+    *,
+    api_page: str = "api.html",
+    figures_dir: str | os.PathLike[str] | None = None,
+) -> dict[str, int]:
     """Raise ``ValueError`` listing every rendering defect found in the built book.
 
     Defects: Markdown pipe tables rendered as paragraphs; progress-bar lines; LaTeX outside
     math containers (``\\frac``, ``\\begin``, ``$$``, ``$…\\macro…$``); figures without a
     caption or with a file name or hash for alt text, and images outside a captioned figure;
     bare reprs as outputs; an inventory (``objects.inv``) without ``py:`` objects or missing a
-    public module. Returns counts of what was checked.
+    public module; with ``figures_dir``, a figure saved by a chapter (``<chapter>/<name>.png``)
+    but not shown on its page (``ch.save`` was not its cell's last expression). Returns counts
+    of what was checked.
     """
     from bs4 import BeautifulSoup
+    from docutils.nodes import make_id
 
     html_dir = Path(html_dir)
     pages = sorted(
@@ -720,6 +728,14 @@ def check_html(html_dir: str | os.PathLike[str], *, api_page: str = "api.html") 
                 alt = (img.get("alt") or "").strip()
                 if not alt or _HASH_ALT.search(alt):
                     problems.append(f"{where}: figure {label} has alt text {alt!r}")
+        if figures_dir is not None and (Path(figures_dir) / page.stem).is_dir():
+            shown = {f.get("id") for f in article.find_all("figure")}
+            for png in sorted((Path(figures_dir) / page.stem).glob("*.png")):
+                if make_id(f"fig-{page.stem}-{png.stem}") not in shown:
+                    problems.append(
+                        f"{where}: figure {png.stem} was saved but is not shown (make "
+                        "ch.save(...) the last expression of its cell)"
+                    )
         for img in article.find_all("img"):
             if img.find_parent("figure") is None:
                 problems.append(f"{where}: an image without a caption: {img.get('src')}")
@@ -913,6 +929,7 @@ def main(argv: list[str] | None = None) -> int:
     api.add_argument("target")
     ch = sub.add_parser("check-html", help="fail on rendering defects in the built HTML")
     ch.add_argument("html_dir")
+    ch.add_argument("--figures", default=None, help="the figures/ folder: each must be shown")
     lay = sub.add_parser("check-layout", help="measure every page in headless Chromium")
     lay.add_argument("html_dir")
     lay.add_argument("--chromium", default="chromium")
@@ -940,7 +957,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "api":
             print(f"wrote {write_api_modules(args.target)}")
         elif args.command == "check-html":
-            counts = check_html(args.html_dir)
+            counts = check_html(args.html_dir, figures_dir=args.figures)
             print("HTML check passed: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
         elif args.command == "check-layout":
             results = check_layout(
