@@ -69,7 +69,14 @@ PROFILES: MappingProxyType[str, MappingProxyType[str, dict[str, Any]]] = Mapping
                     batch_size=50,
                     dataset="digits",
                 ),
-                "00_introduction": dict(width=512, n_networks=64, depth=32, n_points=21),
+                "00_introduction": dict(
+                    width=512,
+                    n_networks=64,
+                    depth=32,
+                    n_points=21,
+                    widths=[64, 128, 256, 512],
+                    width_networks=[2048, 1024, 512, 256],
+                ),
                 "01_mean_field": dict(
                     width=512,
                     n_networks=64,
@@ -187,7 +194,14 @@ PROFILES: MappingProxyType[str, MappingProxyType[str, dict[str, Any]]] = Mapping
                     batch_size=50,
                     dataset="mnist",
                 ),
-                "00_introduction": dict(width=2048, n_networks=512, depth=128, n_points=41),
+                "00_introduction": dict(
+                    width=2048,
+                    n_networks=512,
+                    depth=128,
+                    n_points=41,
+                    widths=[256, 512, 1024, 2048],
+                    width_networks=[8192, 4096, 2048, 1024],
+                ),
                 "01_mean_field": dict(
                     width=2048,
                     n_networks=256,
