@@ -147,7 +147,9 @@ def correlation_map_mc(phi, c, offset):
         net = networks.FeedForward(
             width=size.width, depth=1, activation=phi.name, alpha=phi.alpha, input_dim=d
         )
-        rec = simulate(net, inputs, size.n_networks, device=ch.device, seed=offset + i)
+        rec = simulate(
+            net, inputs, size.n_networks, device=ch.device, seed=offset + i, progress=False
+        )
         E = rec.act_kernel[:, 0]  # φ(h⁰_a)·φ(h⁰_b)/n for each network
         ratio[i] = E[:, 0, 1].mean() / E[:, 0, 0].mean()
         # ratio-of-means SE (delta method over the B independent networks)
@@ -251,7 +253,7 @@ widths = np.array(size.widths)
 c_mean, c_se, lq_mean, lq_se, records = [], [], [], [], {}
 for k, (n, B) in enumerate(zip(size.widths, size.width_networks, strict=True)):
     net = networks.ReducedResidual(width=n, depth=size.depth, sigma_w2=sigma_w2, input_dim=2)
-    rec = simulate(net, U, B, device=ch.device, seed=ch.seed + 10 * k)
+    rec = simulate(net, U, B, device=ch.device, seed=ch.seed + 10 * k, progress=False)
     records[n] = rec
     m, s = estimators.mean_se(rec.correlation[:, :, 0, 1], axis=0)
     c_mean.append(m)

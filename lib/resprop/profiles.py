@@ -39,6 +39,9 @@ PROFILES: MappingProxyType[str, MappingProxyType[str, dict[str, Any]]] = Mapping
                     kernel_networks=1000,
                     input_correlation=0.5,
                     kernel_threshold=0.02,
+                    ft_depth=64,
+                    ft_widths=[32, 64, 128],
+                    ft_networks=8000,
                 ),
                 "04_field_theory": dict(
                     fs_scale=0.7,
@@ -164,6 +167,9 @@ PROFILES: MappingProxyType[str, MappingProxyType[str, dict[str, Any]]] = Mapping
                     kernel_networks=20000,
                     input_correlation=0.5,
                     kernel_threshold=0.02,
+                    ft_depth=128,
+                    ft_widths=[128, 256, 512, 1024],
+                    ft_networks=100_000,
                 ),
                 "04_field_theory": dict(
                     fs_scale=0.7,
