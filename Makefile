@@ -18,6 +18,7 @@ SEED    ?= 0
 PYTHON  ?= python3
 ifneq ($(and $(CONDA_PREFIX),$(filter-out base,$(CONDA_DEFAULT_ENV))),)
 VENV    ?= $(CONDA_PREFIX)
+CONDA_ENV := $(VENV)
 else
 VENV    ?= .venv
 endif
@@ -42,9 +43,9 @@ all: book
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml package.json package-lock.json
-	@echo "== setup: virtual environment in $(VENV) and MathJax from npm"
+	@echo "== setup: $(if $(CONDA_ENV),conda environment,virtual environment) $(VENV), MathJax from npm"
 	@t0=$$(date +%s); mkdir -p $(dir $@); \
-	test -x $(PY) || $(PYTHON) -m venv $(VENV); \
+	$(if $(CONDA_ENV),,test -x $(PY) || $(PYTHON) -m venv $(VENV);) \
 	$(PY) -m pip install --quiet --upgrade pip && \
 	$(PY) -m pip install --quiet -e '.[book,dev]' && \
 	npm ci --no-audit --no-fund --silent && \

@@ -580,7 +580,10 @@ def write_summary(claims_dir: str | os.PathLike[str], target: str | os.PathLike[
             if chapter not in entry["chapters"]:
                 entry["chapters"].append(chapter)
     names = getattr(claims_module, "PAPERS", {})
-    short = {VERDICTS[0]: "reproduced", VERDICTS[1]: "not reproduced"}
+    short = {
+        "not decidable at this profile": "not decidable",
+        "outside the reconstruction": "outside",
+    }
     header = ["paper", "chapters", *(short.get(v, v) for v in VERDICTS)]
     lines = [
         "| " + " | ".join(header) + " |",
@@ -661,7 +664,7 @@ def write_api_modules(target: str | os.PathLike[str]) -> Path:
 _PIPE_ROW = re.compile(r"\|\s*:?-{3,}:?\s*\|")
 _PROGRESS = re.compile(r"\d+%\|[^|\n]{0,100}\|\s*\d+/\d+|\[\d\d:\d\d<\d\d:\d\d|\d+(\.\d+)?it/s\]")
 _LATEX = re.compile(r"\\(?:frac|begin\{|end\{|sqrt|mathrm|mathbb|left[(\[|]|right[)\]|])|\$\$")
-_DOLLAR_MATH = re.compile(r"\$[^$\s][^$]*\\[A-Za-z]+[^$]*\$")
+_DOLLAR_MATH = re.compile(r"\$(?=\S)[^$]*\\[A-Za-z]+[^$]*\$")
 _BARE_REPR = re.compile(
     r"^\s*(PosixPath\(|WindowsPath\(|Claim\(|Check\(|SavedFigure\(|<Figure size|"
     r"<matplotlib\.|\[<matplotlib\.|Text\(\d|<figure fig-|<resprop\.)"

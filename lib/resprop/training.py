@@ -22,8 +22,8 @@ import torch
 from torch import nn
 
 from . import _validate
+from .device import resolve_device
 from .networks import Network
-from .profiles import resolve_device
 
 __all__ = ["DATASETS", "FETCH_TIMEOUT_S", "Dataset", "chance", "load_dataset", "train"]
 
