@@ -11,6 +11,7 @@
 # ---
 
 # %% [markdown]
+# (chapter-01)=
 # # Mean field residual networks: on the edge of chaos
 #
 # {cite:t}`yang2017meanfield` apply mean-field theory to randomly initialised residual networks
@@ -34,8 +35,8 @@
 # :class: warning
 # The paper's full text was not available to us. The two architectures, the recursions, the
 # asymptotic laws and their constants, and the kernel identities below are our
-# reconstruction (`research/paper2_mean_field_resnets.md`, re-derived in the docstrings of
-# `resprop.theory.mean_field`); the paper's notation and constants may differ. The training
+# reconstruction (derived in the docstrings of `resprop.theory.mean_field`); the paper's
+# notation and constants may differ. The training
 # experiment is ours too: the paper trained on MNIST with settings we do not know. A verdict
 # here is about *our reconstruction* of a claim.
 # ```
@@ -52,9 +53,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import scipy.stats
 
-from resprop import gaussian, networks
+from resprop import estimators, gaussian, networks
 from resprop.chapter import Chapter
-from resprop.claims import VERDICTS, Claim
+from resprop.claims import Check
 from resprop.figures import band
 from resprop.simulate import simulate
 from resprop.theory import mean_field as mf
@@ -63,6 +64,55 @@ from resprop.training import load_dataset, train
 ch = Chapter("01_mean_field", profile=profile, device=device, seed=seed)
 size = ch.sizes
 print(ch.describe())
+
+ch.declare(
+    "YS17-1",
+    "tanh: gradients of feed-forward networks explode exponentially (ln χ ∝ l), those of "
+    "residual networks subexponentially (ln χ ∝ √l).",
+    paper="YS17",
+    tests="Monte Carlo slopes of ln χ⁰/χ^l against the recursion's, alternative the other growth "
+    "class's network; the recursion's growth class at large depth, alternative the other law",
+)
+ch.declare(
+    "YS17-2",
+    "The exponents of p, the cosine and χ⁰/χ^L per activation and architecture follow the "
+    "analytic laws.",
+    paper="YS17",
+    tests="law against the recursion at large depth within stated tolerances, and Monte Carlo "
+    "against the recursion on the simulated depths; alternative: the feed-forward network",
+)
+ch.declare(
+    "YS17-3",
+    "tanh residual networks preserve the input geometry: the difference of output cosines of two "
+    "input pairs survives depth, while feed-forward networks forget it exponentially.",
+    paper="YS17",
+    tests="Δe^(L) of Monte Carlo against the recursion, alternative the other architecture's "
+    "recursion",
+)
+ch.declare(
+    "YS17-4",
+    "Trained accuracy follows the contours of the initialisation-time gradient explosion "
+    "ln χ⁰/χ^L (tanh).",
+    paper="YS17",
+    tests="Spearman(acc, −ln χ) − Spearman(acc, −σ_w²) over the training grid, against the value "
+    "if accuracy were a function of σ_w² alone",
+)
+ch.declare(
+    "YS17-5",
+    "The optimal weight variance depends on depth (σ_w²_opt ∝ 1/L for tanh), so Xavier/He are "
+    "not optimal.",
+    paper="YS17",
+    tests="slope of ln σ_w²_opt against ln L, against 0 (a depth-independent optimum)",
+)
+ch.declare(
+    "YS17-6",
+    "Kernels of powers of ReLU: the Bessel-K₀ integral, the hypergeometric closed forms and the "
+    "identity F′_α = α² F_{α−1} agree, and match Monte Carlo.",
+    paper="YS17",
+    tests="largest deviation of each route from the closed form (deterministic, stated tolerance) "
+    "and the mean squared Monte Carlo z-score; alternatives: the kernel at α + 0.05, the identity "
+    "without α²",
+)
 
 # %% [markdown]
 # ## The models and their mean-field recursions
@@ -166,10 +216,10 @@ for i, (act_label, (act, alpha)) in enumerate(ACTS.items()):
             U,
             B,
             device=ch.device,
+            progress=False,
             seed=ch.seed + 10 * i + j,
             n_tangents=2,
             same_sign_lags=(),
-            progress=False,
         )
         theory[act_label, arch] = mf.mean_field(arch, L, act, alpha=alpha, e0=E0, **sigmas(arch))
 
@@ -179,7 +229,7 @@ for i, (act_label, (act, alpha)) in enumerate(ACTS.items()):
 # Lines are the mean-field recursion, bands the Monte Carlo mean ± 2 standard errors. On
 # log–log axes a power law is a straight line and an exponential bends upwards.
 
-# %%
+# %% tags=["hide-input"]
 layers = np.arange(L + 1)
 x = layers[1:]
 marks = np.unique(np.geomspace(1, L, 12).astype(int)) - 1  # Monte Carlo means drawn as circles here
@@ -221,12 +271,20 @@ for i, act_label in enumerate(ACTS):
     ax_p.legend(title="line: recursion; ○ and band:\nMonte Carlo mean ± 2 SE", loc="upper left")
 for ax in axes[-1]:
     ax.set_xlabel("layer $l$")
-fig.suptitle(
-    f"Mean field vs Monte Carlo: σ_w² = 2 (FRN σ_v² = 1), no biases, α = 0.8; n = {n}, {B} networks per curve\n"
-    "(for ReLU the reduced and full networks have the same ρ = 1 and coincide)"
-)
+fig.suptitle(f"Mean field vs Monte Carlo: n = {n}, {B} networks per curve")
 fig.tight_layout()
-ch.save(fig, "dynamics")
+ch.save(
+    fig,
+    "dynamics",
+    caption=f"Length p, cosine e of two inputs (e⁰ = 0.8) and gradient explosion χ⁰/χ^l against "
+    f"depth, for tanh, α-ReLU (α = 0.8) and ReLU (rows) in the feed-forward, reduced and full "
+    f"residual networks (colours): mean-field recursion (lines) against {B} random networks of "
+    f"width n = {n}, L = {L} (circles and bands: Monte Carlo mean ± 2 SE). σ_w² = 2 (FRN "
+    f"σ_v² = 1), no biases, random input layer; gram sampler, profile {ch.profile}. For ReLU "
+    "the reduced and full networks have the same ρ = 1 and coincide.",
+    alt="Nine log-log panels of length, cosine and gradient growth against depth: Monte Carlo "
+    "bands on the recursion's lines",
+)
 
 # %% [markdown]
 # The feed-forward tanh network (orange, top row) forgets its input length within a few layers
@@ -256,96 +314,69 @@ def sim_vs_recursion(rec_samples, th_curve, x_scale, y_transform="log"):
     return fit, ref
 
 
-def check(name, fit, ref, n_se=4.0):
-    z = (fit.slope - ref.slope) / fit.se
-    return dict(
-        check=name, theory=ref.slope, measured=fit.slope, se=fit.se, z=z, ok=bool(abs(z) <= n_se)
+def mc_check(label, fit, ref, alternative, alternative_label):
+    """Monte Carlo slope (bootstrap SE) against the recursion's on the same window, 4 SE."""
+    return Check.compare(
+        label,
+        theory=ref.slope,
+        measured=fit.slope,
+        se=fit.se,
+        alternative=alternative,
+        alternative_label=alternative_label,
     )
 
 
-def combine(claim_id, statement, checks, figure, note="", paper="YS17", extra=None):
-    """One claim from several theory-vs-measurement checks: reproduced iff all pass (4 SE)."""
-    main = checks[0]
-    verdict = VERDICTS[0] if all(c["ok"] for c in checks) else VERDICTS[1]
-    failed = [c["check"] for c in checks if not c["ok"]]
-    note = note + (f" Failed: {', '.join(failed)}." if failed else "")
+def show(checks):
     for c in checks:
-        print(
-            f"  {c['check']:<58s} theory {c['theory']:>10.4g}  measured {c['measured']:>10.4g} ± {c['se']:.2g}  (z = {c['z']:+.1f})"
-        )
-    return ch.record(
-        Claim(
-            claim_id,
-            statement,
-            paper,
-            verdict,
-            theory=float(main["theory"]),
-            measured=float(main["measured"]),
-            se=float(main["se"]),
-            tolerance=4 * float(main["se"]),
-            figure=figure,
-            note=note.strip(),
-            extra={"checks": checks, **(extra or {})},
-        )
-    )
+        print(f"  {c.label:<62s} {c.verdict:<14s} {c.numbers()}")
 
 
 checks = []
 for arch, scale in (("full", "sqrt"), ("reduced", "sqrt"), ("feedforward", "linear")):
     chis = np.exp(chi_samples(sim["tanh", arch]))
     fit, ref = sim_vs_recursion(chis, theory["tanh", arch].log_chi[:, 0], scale)
+    other = "full" if arch == "feedforward" else "feedforward"
+    alt = mf.fit_slope(layers, theory["tanh", other].log_chi[:, 0], window=window, x_scale=scale)
     checks.append(
-        check(
-            f"tanh {arch}: d ln χ/d{'√l' if scale == 'sqrt' else 'l'} (MC vs recursion)", fit, ref
+        mc_check(
+            f"tanh {arch}: d ln χ/d{'√l' if scale == 'sqrt' else 'l'}, MC vs recursion",
+            fit,
+            ref,
+            alt.slope,
+            f"{other} network's recursion ({'exponential' if other == 'feedforward' else 'subexponential'})",
         )
     )
-# the growth classes at large depth, from the recursion alone
-big = {
-    arch: mf.mean_field(arch, size.theory_depth_tanh, "tanh", cosine=False, **sigmas(arch))
-    for arch in ARCHS
-}
+# The growth class at large depth, from the recursion alone: ln χ ∝ √l has a constant slope
+# against √l (relative drift between the window's halves → 0), ln χ ∝ l a constant slope against
+# l. The alternative is the relative drift the other law shows on the same window and axis.
 Lb = size.theory_depth_tanh
+big = {arch: mf.mean_field(arch, Lb, "tanh", cosine=False, **sigmas(arch)) for arch in ARCHS}
+big_layers = big["full"].layers
 for arch in ARCHS:
-    lin = mf.fit_slope(big[arch].layers, big[arch].log_chi, window=(Lb / 4, Lb), x_scale="linear")
-    sq = mf.fit_slope(big[arch].layers, big[arch].log_chi, window=(Lb / 4, Lb), x_scale="sqrt")
-    print(
-        f"recursion, tanh {arch:<11s} L = {Lb}: d ln χ/dl = {lin.slope:.4f} (drift {lin.drift:+.1e}), "
-        f"d ln χ/d√l = {sq.slope:.3f} (drift {sq.drift:+.1e})"
+    scale = "linear" if arch == "feedforward" else "sqrt"
+    fb = mf.fit_slope(big_layers, big[arch].log_chi, window=(Lb / 4, Lb), x_scale=scale)
+    law_curve = big_layers * 1.0 if scale == "sqrt" else np.sqrt(big_layers)
+    other = mf.fit_slope(big_layers, law_curve, window=(Lb / 4, Lb), x_scale=scale)
+    checks.append(
+        Check.compare(
+            f"recursion, tanh {arch}, L = {Lb}: relative drift of d ln χ/d{'√l' if scale == 'sqrt' else 'l'}",
+            theory=0.0,
+            measured=fb.drift / fb.slope,
+            se=0.0,
+            model_tolerance=0.01 if scale == "sqrt" else 1e-6,
+            alternative=other.drift / other.slope,
+            alternative_label="ln χ ∝ l (exponential)" if scale == "sqrt" else "ln χ ∝ √l",
+        )
     )
-# Exponential growth has a constant rate d ln χ/dl: no drift between the window's halves. The
-# residual networks' rate must keep falling (drift < −10 % of the rate) while their slope against
-# √l stays constant (|drift| < 1 %): ln χ ∝ √l.
-fits = {
-    a: {
-        sc: mf.fit_slope(big[a].layers, big[a].log_chi, window=(Lb / 4, Lb), x_scale=sc)
-        for sc in ("linear", "sqrt")
-    }
-    for a in ARCHS
-}
-exp_ff = abs(fits["feedforward"]["linear"].drift) < 1e-6 * fits["feedforward"]["linear"].slope
-sub_res = all(
-    fits[a]["linear"].drift < -0.1 * fits[a]["linear"].slope
-    and abs(fits[a]["sqrt"].drift) < 0.01 * fits[a]["sqrt"].slope
-    for a in ("reduced", "full")
-)
-checks.append(
-    dict(
-        check=f"recursion L = {Lb}: feed-forward rate constant, residual ln χ ∝ √l",
-        theory=1.0,
-        measured=float(exp_ff and sub_res),
-        se=0.0,
-        z=0.0 if exp_ff and sub_res else math.inf,
-        ok=exp_ff and sub_res,
-    )
-)
-combine(
+show(checks)
+ch.record(
     "YS17-1",
-    "tanh: gradients of feed-forward networks explode exponentially (ln χ ∝ l), those of residual networks subexponentially (ln χ ∝ √l); "
-    "measured: Monte Carlo slope of ln χ⁰/χ^l vs √l (FRN), against the recursion on the same window",
-    checks,
-    "01_mean_field/dynamics",
-    note=f"Slopes on l ∈ [{L // 4}, {L}], n = {n}, {B} networks, bootstrap SE. ReLU residual networks are exponential "
-    "((1+ρ)^L), as the paper's own table says; 'in many cases polynomial' refers to α-ReLU.",
+    *checks,
+    figure="dynamics",
+    note=f"Slopes on l ∈ [{L // 4}, {L}], n = {n}, {B} networks, bootstrap SE. Large-depth "
+    "tolerances: 1 % relative drift for √l (subleading terms of the law), 1e-6 for the exact "
+    "exponential. ReLU residual networks are exponential ((1+ρ)^L); 'in many cases polynomial' "
+    "refers to α-ReLU.",
 )
 
 # %% [markdown]
@@ -356,54 +387,56 @@ combine(
 # fixed point $c^*$) and only polynomially in a residual one.
 
 # %%
-checks, rows = [], []
+checks, delta = [], {}
 for arch in ARCHS:
     rec = sim["tanh", arch]
-    e1, _ = cosine(rec, 0, 1)
-    e2, _ = cosine(rec, 0, 2)
-    # SE of the difference: from the per-network differences (both cosines come from the same networks)
+    # per-network differences: both cosines come from the same networks
     d_b = rec.correlation[:, -1, 0, 1] - rec.correlation[:, -1, 0, 2]
-    se = d_b.std(ddof=1) / math.sqrt(B)
     th = theory["tanh", arch].e[-1]
-    rows.append((arch, th[0] - th[1], e1[-1] - e2[-1], se))
+    delta[arch] = (float(th[0] - th[1]), float(d_b.mean()), float(d_b.std(ddof=1) / math.sqrt(B)))
+for arch in ("full", "reduced", "feedforward"):
+    other = "full" if arch == "feedforward" else "feedforward"
+    th_d, mc_d, se_d = delta[arch]
     checks.append(
-        dict(
-            check=f"tanh {arch}: Δe^(L) at L = {L} (MC vs recursion)",
-            theory=th[0] - th[1],
-            measured=e1[-1] - e2[-1],
-            se=se,
-            z=(e1[-1] - e2[-1] - th[0] + th[1]) / se,
-            ok=bool(abs(e1[-1] - e2[-1] - th[0] + th[1]) <= 4 * se),
+        Check.compare(
+            f"tanh {arch}: Δe^(L) at L = {L}, MC vs recursion",
+            theory=th_d,
+            measured=mc_d,
+            se=se_d,
+            alternative=delta[other][0],
+            alternative_label=f"{other} network's recursion",
         )
     )
+# At large depth the residual Δe decays like a power of l: its slope against ln l is constant
+# (relative drift between the window's halves → 0); an exponential decay has relative drift
+# 0.69 on this window. Tolerance 0.1: subleading corrections to the power law.
 gap = {arch: mf.mean_field(arch, Lb, "tanh", e0=E0, **sigmas(arch)) for arch in ARCHS}
-for arch in ARCHS:
-    print(
-        f"recursion, tanh {arch:<11s}: Δe at L = {L}: {rows[list(ARCHS).index(arch)][1]:.2e}; at L = {Lb}: {gap[arch].e[-1, 0] - gap[arch].e[-1, 1]:.2e}"
+expo = mf.fit_slope(big_layers, -1.0 * big_layers, window=(Lb / 4, Lb), x_scale="log")
+for arch in ("full", "reduced"):
+    d_curve = gap[arch].e[:, 0] - gap[arch].e[:, 1]
+    fd = mf.fit_slope(big_layers, np.log(d_curve), window=(Lb / 4, Lb), x_scale="log")
+    print(f"recursion, tanh {arch}: Δe^({Lb}) = {d_curve[-1]:.3f}, d ln Δe/d ln l = {fd.slope:.3f}")
+    checks.append(
+        Check.compare(
+            f"recursion, tanh {arch}, L = {Lb}: relative drift of d ln Δe/d ln l",
+            theory=0.0,
+            measured=fd.drift / fd.slope,
+            se=0.0,
+            model_tolerance=0.1,
+            alternative=expo.drift / expo.slope,
+            alternative_label="exponential decay of Δe",
+        )
     )
-ok = all(
-    gap[a].e[-1, 0] - gap[a].e[-1, 1]
-    > 1e3 * abs(gap["feedforward"].e[-1, 0] - gap["feedforward"].e[-1, 1])
-    for a in ("reduced", "full")
-)
-checks.append(
-    dict(
-        check=f"recursion L = {Lb}: residual Δe ≥ 1000× feed-forward Δe",
-        theory=1.0,
-        measured=float(ok),
-        se=0.0,
-        z=0.0 if ok else math.inf,
-        ok=ok,
-    )
-)
-checks.insert(0, checks.pop(2))  # the full residual network first: it is the claim's main number
-combine(
+d_ff = gap["feedforward"].e[-1, 0] - gap["feedforward"].e[-1, 1]
+print(f"recursion, tanh feedforward: Δe^({Lb}) = {d_ff:.2e}")
+show(checks)
+ch.record(
     "YS17-3",
-    "tanh residual networks preserve the input geometry: the difference of output cosines of two input pairs "
-    "decays polynomially (residual) instead of exponentially (feed-forward); measured: Δe^(L) of the FRN",
-    checks,
-    "01_mean_field/dynamics",
-    note="Gradient information: see YS17-1 and YS17-2 (χ⁰/χ^L is polynomial or exp(√L) instead of exponential).",
+    *checks,
+    figure="dynamics",
+    note="Gradient information: see YS17-1 and YS17-2 (χ⁰/χ^L is polynomial or exp(√L) instead "
+    f"of exponential). The feed-forward Δe is {d_ff:.1e} at L = {Lb}: the chaotic map has sent "
+    "every pair to the same fixed point.",
 )
 
 # %% [markdown]
@@ -434,11 +467,31 @@ TOL = {
     ("ReLU", "1-e"): ("abs", 0.01),
     ("ReLU", "chi"): ("rel", 1e-9),
 }
+
+# Where the feed-forward network has the same limit (the α-ReLU fixed point e*, the ReLU cosine
+# exponent −2) it cannot serve as the alternative of the law check: there the alternative is
+# the input cosine kept (no convergence) and the exponent −1 of a kernel map with a linear term.
+law_alt = {
+    ("α-ReLU", "e"): (float(E0[0]), "cosine kept at its input value e⁰"),
+    ("ReLU", "1-e"): (-1.0, "1 − e ∝ 1/l (another exponent)"),
+}
+
+
+def curve(r, q):
+    """The recursion's curve that the slope of quantity q is fitted to."""
+    if q in ("p", "chi"):
+        return r.log_p if q == "p" else r.log_chi
+    return np.log(r.e if q == "e" else r.epsilon)
+
+
 table, checks = [], []
 for act_label, (act, alpha) in ACTS.items():
+    Lbig = size.theory_depth_tanh if act == "tanh" else size.theory_depth
+    ff_big = mf.mean_field(
+        "feedforward", Lbig, act, alpha=alpha, e0=E0[0], cosine=act != "alpha_relu", sigma_w2=2.0
+    )
     for arch in ("reduced", "full"):
         laws = mf.asymptotic_laws(arch, act, alpha=alpha, **sigmas(arch))
-        Lbig = size.theory_depth_tanh if act == "tanh" else size.theory_depth
         rb = mf.mean_field(
             arch, Lbig, act, alpha=alpha, e0=E0[0], cosine=act != "alpha_relu", **sigmas(arch)
         )
@@ -461,8 +514,10 @@ for act_label, (act, alpha) in ACTS.items():
                     mc=e[-1],
                     se=se[-1],
                 )
-                # the approach to e* is logarithmically slow (notes §2.8): check direction and monotonicity
-                row["law_ok"] = bool(np.all(np.diff(e_curve) > 0) and e_big < law.exponent)
+                ff_e = mf.mean_field("feedforward", 3000, act, alpha=alpha, e0=E0[0], sigma_w2=2.0)
+                row["alt_big"] = float(ff_e.e[-1])
+                row["alt_mc"] = float(theory[act_label, "feedforward"].e[-1, 0])
+                row["tol"] = TOL[act_label, q][1]
             else:
                 curve_big = {"p": rb.log_p, "chi": rb.log_chi}.get(q)
                 if q in ("e", "1-e"):
@@ -488,6 +543,8 @@ for act_label, (act, alpha) in ACTS.items():
                 slope_name = {"log": "d ln y/d ln l", "sqrt": "d ln y/d√l", "linear": "d ln y/dl"}[
                     scale
                 ]
+                ff_mc = theory[act_label, "feedforward"]
+                ff_curve = curve(ff_mc, q)[:, 0]
                 row = dict(
                     act=act_label,
                     arch=arch,
@@ -499,31 +556,37 @@ for act_label, (act, alpha) in ACTS.items():
                     ref=ref.slope,
                     mc=fit.slope,
                     se=fit.se,
+                    alt_big=mf.fit_slope(
+                        ff_big.layers, curve(ff_big, q), window=(Lbig / 4, Lbig), x_scale=scale
+                    ).slope,
+                    alt_mc=mf.fit_slope(layers, ff_curve, window=window, x_scale=scale).slope,
                 )
                 kind, tol = TOL[act_label, q]
-                err = abs(fb.slope - law.exponent) / (abs(law.exponent) if kind == "rel" else 1.0)
-                row["law_ok"] = bool(err <= tol)
+                row["tol"] = tol * (abs(law.exponent) if kind == "rel" else 1.0)
             row["z"] = (row["mc"] - row["ref"]) / row["se"]
             table.append(row)
             Lshown = 3000 if row["q"].startswith("e^(L)") else Lbig
             checks.append(
-                dict(
-                    check=f"{act_label} {arch} {row['q']}: law vs recursion (L = {Lshown})",
+                Check.compare(
+                    f"{act_label} {arch} {row['q']}: law vs recursion (L = {Lshown})",
                     theory=row["pred"],
                     measured=row["big"],
                     se=0.0,
-                    z=0.0 if row["law_ok"] else math.inf,
-                    ok=row["law_ok"],
+                    model_tolerance=row["tol"],
+                    alternative=law_alt.get((act_label, q), (row["alt_big"],))[0],
+                    alternative_label=law_alt.get(
+                        (act_label, q), (0, "feed-forward network, same activation")
+                    )[1],
                 )
             )
             checks.append(
-                dict(
-                    check=f"{act_label} {arch} {row['q']}: MC vs recursion (L = {L})",
+                Check.compare(
+                    f"{act_label} {arch} {row['q']}: MC vs recursion (L = {L})",
                     theory=row["ref"],
                     measured=row["mc"],
                     se=row["se"],
-                    z=row["z"],
-                    ok=bool(abs(row["z"]) <= 4),
+                    alternative=row["alt_mc"],
+                    alternative_label="feed-forward network, same activation",
                 )
             )
 
@@ -538,25 +601,31 @@ for r in table:
     )
 
 # %% [markdown]
+# For the ReLU cosine the residual and the feed-forward networks share the exponent −2, and on
+# the simulated depths the Monte Carlo slope of 64 networks cannot tell the residual recursion's
+# pre-asymptotic slope from the feed-forward one (their distance is below 4 SE): that check is
+# *not decidable at this profile*, and about twice the networks would decide it. The law itself
+# is checked against the recursion at depth 20 000.
+#
 # The headline number is the α-ReLU gradient exponent $\alpha^2/((1-\alpha)(2\alpha-1))$, which
 # does not depend on any variance (5.33 at α = 0.8, with its minimum 4 at α = 2/3). The tanh
 # length slope approaches 1 only slowly ($p = Al - c\sqrt l$), which is why it is checked at
 # the deepest recursion.
 
 # %%
-headline = next(
-    c for c in checks if c["check"].startswith("α-ReLU full chi") and "law" in c["check"]
-)
+headline = next(c for c in checks if c.label.startswith("α-ReLU full chi") and "law" in c.label)
 checks.insert(0, checks.pop(checks.index(headline)))
-combine(
+show(checks)
+ch.record(
     "YS17-2",
-    "The exponents of p, the cosine and χ⁰/χ^L per activation and architecture follow the analytic laws "
-    "(table); measured: α-ReLU (α = 0.8) FRN gradient exponent from the recursion at large depth",
-    checks,
-    "01_mean_field/dynamics",
-    note=f"Law vs recursion at L = {size.theory_depth_tanh} (tanh) / {size.theory_depth} (others) within stated "
-    f"tolerances (tanh 3–4 %, α-ReLU 0.5 %, ReLU exact); Monte Carlo vs recursion on l ∈ [{L // 4}, {L}] within 4 SE.",
-    extra={"table": table},
+    *checks,
+    figure="dynamics",
+    note=f"Law vs recursion at L = {size.theory_depth_tanh} (tanh) / {size.theory_depth} "
+    "(others) within stated model tolerances (the recursion's distance from its asymptote: tanh "
+    "3–4 %, α-ReLU 0.5 %, ReLU 1e-9, cosine slopes 0.01–0.03 absolute); Monte Carlo vs "
+    f"recursion on l ∈ [{L // 4}, {L}] within 4 SE. The depths reachable by simulation are "
+    "pre-asymptotic, so the Monte Carlo is compared with the recursion there, and the law is "
+    "checked at large depth.",
 )
 
 # %% [markdown]
@@ -576,10 +645,10 @@ dense = simulate(
     size.dense_networks,
     sampler="dense",
     device=ch.device,
+    progress=False,
     seed=ch.seed + 99,
     n_tangents=2,
     same_sign_lags=(),
-    progress=False,
 )
 th = mf.mean_field("full", size.dense_depth, "tanh", e0=E0, **sigmas("full"))
 lp, se_p = log_mean(dense.log_sq_norm[:, -1:, 0])
@@ -597,7 +666,7 @@ print(
 #
 # For unit-variance $(X, Y)$ with correlation $c$, $F_\alpha(c) = \mathbb E[X_+^\alpha Y_+^\alpha]$
 # is the α-ReLU kernel. The product $XY$ has a density built from the Bessel function
-# $K_0$, which gives (reconstruction §2.5)
+# $K_0$, which gives (our reconstruction)
 #
 # $$
 # F_\alpha(c) = \frac{(1-c^2)^{\alpha+1/2}}{2\pi}\int_0^\infty u^\alpha e^{cu} K_0(u)\,du,
@@ -612,18 +681,23 @@ print(
 # %%
 alphas = [0.6, 0.8, 1.0, 1.5]
 cs = np.append(np.linspace(-0.9, 0.9, size.kernel_points), 0.99)
-fig, (ax_k, ax_err, ax_z) = plt.subplots(1, 3, figsize=(14, 4))
-worst = dict(bessel=0.0, quad=0.0, hyp=0.0, price=0.0, z=0.0)
+routes, worst = {}, dict(bessel=0.0, quad=0.0, hyp=0.0, price=0.0)
+alt_kernel = alt_price = 0.0
+z2, z2_alt = [], []
 for i, a in enumerate(alphas):
     closed = gaussian.alpha_relu_kernel(cs, a)
-    bessel = gaussian.alpha_relu_kernel_bessel(cs, a)
-    quad = gaussian.pair_expectation("alpha_relu", 1.0, 1.0, cs, alpha=a, method="quadrature")
-    hyp = mf.alpha_relu_kernel_hypergeometric(cs, a)
+    r = dict(
+        closed=closed,
+        bessel=gaussian.alpha_relu_kernel_bessel(cs, a),
+        quad=gaussian.pair_expectation("alpha_relu", 1.0, 1.0, cs, alpha=a, method="quadrature"),
+        hyp=mf.alpha_relu_kernel_hypergeometric(cs, a),
+    )
     h = 1e-5  # central difference: truncation h²F‴/6 ≲ 1e-10, rounding 1e-16/h = 1e-11
     fd = (
         gaussian.alpha_relu_kernel(cs[:-1] + h, a) - gaussian.alpha_relu_kernel(cs[:-1] - h, a)
     ) / (2 * h)
-    price = a**2 * gaussian.alpha_relu_kernel(cs[:-1], a - 1)
+    f_lower = gaussian.alpha_relu_kernel(cs[:-1], a - 1)
+    neighbour = gaussian.alpha_relu_kernel(cs, a + 0.05)  # the alternative: another exponent
     mc, mc_se = np.empty_like(cs), np.empty_like(cs)
     for j, c in enumerate(cs):
         u = math.sqrt(2) * np.array([[1.0, 0.0], [c, math.sqrt(1 - c * c)]])
@@ -633,24 +707,39 @@ for i, a in enumerate(alphas):
             u,
             size.kernel_networks,
             device=ch.device,
+            progress=False,
             seed=ch.seed + 1000 + 50 * i + j,
             same_sign_lags=(),
-            progress=False,
         )
-        k01 = rec.act_kernel[:, 0, 0, 1]
-        mc[j], mc_se[j] = k01.mean(), k01.std(ddof=1) / math.sqrt(len(k01))
-    (line,) = ax_k.plot(cs, closed, label=f"α = {a:g}")
-    ax_k.plot(cs, bessel, "s", mfc="none", color=line.get_color(), ms=6)
-    ax_k.plot(cs, quad, "x", color=line.get_color(), ms=5)
-    ax_k.errorbar(cs, mc, yerr=2 * mc_se, fmt="o", ms=2.5, color=line.get_color(), lw=0.8)
-    for key, val, mark in (("bessel", bessel, "s"), ("quad", quad, "x"), ("hyp", hyp, "^")):
-        dev = np.abs(val - closed)
-        worst[key] = max(worst[key], float(dev.max()))
-        ax_err.semilogy(cs, np.maximum(dev, 1e-18), mark, color=line.get_color(), mfc="none", ms=5)
-    worst["price"] = max(worst["price"], float(np.abs(fd - price).max()))
-    z = (mc - closed) / mc_se
-    worst["z"] = max(worst["z"], float(np.abs(z).max()))
-    ax_z.plot(cs, z, "o-", color=line.get_color(), ms=3, lw=0.8)
+        mc[j], mc_se[j] = estimators.mean_se(rec.act_kernel[:, 0, 0, 1])
+    r.update(mc=mc, mc_se=mc_se, z=(mc - closed) / mc_se)
+    routes[a] = r
+    for key in ("bessel", "quad", "hyp"):
+        worst[key] = max(worst[key], float(np.abs(r[key] - closed).max()))
+    worst["price"] = max(worst["price"], float(np.abs(fd - a**2 * f_lower).max()))
+    alt_kernel = max(alt_kernel, float(np.abs(neighbour - closed).max()))
+    alt_price = max(alt_price, float(np.abs((a**2 - 1) * f_lower).max()))
+    z2.append(r["z"] ** 2)
+    z2_alt.append(((neighbour - closed) / mc_se) ** 2)
+z2, z2_alt = np.concatenate(z2), np.concatenate(z2_alt)
+BKr = size.kernel_networks
+z2_theory = (BKr - 1) / (BKr - 3)  # E t² with B − 1 degrees of freedom
+z2_se = float(np.std(z2, ddof=1) / math.sqrt(z2.size))
+print({k: f"{v:.2e}" for k, v in worst.items()})
+print(f"mean z² over {z2.size} points: {z2.mean():.3f} ± {z2_se:.3f} (theory {z2_theory:.3f})")
+
+# %% tags=["hide-input"]
+fig, (ax_k, ax_err, ax_z) = plt.subplots(1, 3, figsize=(14, 4))
+for a, r in routes.items():
+    (line,) = ax_k.plot(cs, r["closed"], label=f"α = {a:g}")
+    col = line.get_color()
+    ax_k.plot(cs, r["bessel"], "s", mfc="none", color=col, ms=6)
+    ax_k.plot(cs, r["quad"], "x", color=col, ms=5)
+    ax_k.errorbar(cs, r["mc"], yerr=2 * r["mc_se"], fmt="o", ms=2.5, color=col, lw=0.8)
+    for key, mark in (("bessel", "s"), ("quad", "x"), ("hyp", "^")):
+        dev = np.abs(r[key] - r["closed"])
+        ax_err.semilogy(cs, np.maximum(dev, 1e-18), mark, color=col, mfc="none", ms=5)
+    ax_z.plot(cs, r["z"], "o-", color=col, ms=3, lw=0.8)
 ax_k.set(
     xlabel="correlation $c$",
     ylabel=r"$F_\alpha(c)$",
@@ -669,64 +758,61 @@ ax_z.set(
     ylabel="(MC − closed form) / SE",
     title="Monte Carlo, in standard errors",
 )
-fig.suptitle(
-    f"α-ReLU kernel by five routes; Monte Carlo: n = {n}, {size.kernel_networks} random layers per point"
-)
 fig.tight_layout()
-ch.save(fig, "alpha_relu_kernel")
-print({k: f"{v:.2e}" for k, v in worst.items()})
+ch.save(
+    fig,
+    "alpha_relu_kernel",
+    caption=f"The α-ReLU kernel F_α(c) for α ∈ {alphas} by five routes: closed form (lines), "
+    f"Bessel-K₀ integral (□), angular quadrature (×), the ₂F₁(c²) form (△, middle only) and "
+    f"Monte Carlo over {BKr} random layers of width n = {n} per point (●, ±2 SE; gram sampler, "
+    f"profile {ch.profile}). Middle: each route's deviation from the closed form; right: the "
+    f"Monte Carlo z-scores (mean z² {z2.mean():.2f}, expected {z2_theory:.2f}).",
+    alt="The alpha-ReLU kernel against correlation by five routes, their deviations below "
+    "1e-10, and Monte Carlo z-scores",
+)
 
 # %%
-checks = [
-    dict(
-        check="max |K₀ integral − closed form|",
+route_checks = [
+    Check.compare(
+        label,
         theory=0.0,
-        measured=worst["bessel"],
+        measured=worst[key],
         se=0.0,
-        z=0.0,
-        ok=worst["bessel"] <= 1e-10,
-    ),
-    dict(
-        check="max |angular quadrature − closed form|",
-        theory=0.0,
-        measured=worst["quad"],
-        se=0.0,
-        z=0.0,
-        ok=worst["quad"] <= 1e-10,
-    ),
-    dict(
-        check="max |₂F₁(c²) form − ₂F₁((1+c)/2) form|",
-        theory=0.0,
-        measured=worst["hyp"],
-        se=0.0,
-        z=0.0,
-        ok=worst["hyp"] <= 1e-10,
-    ),
-    dict(
-        check="max |finite-difference F′_α − α² F_{α−1}|",
-        theory=0.0,
-        measured=worst["price"],
-        se=0.0,
-        z=0.0,
-        ok=worst["price"] <= 1e-8,
-    ),
-    dict(
-        check="max |Monte Carlo − closed form| / SE",
-        theory=0.0,
-        measured=worst["z"],
-        se=1.0,
-        z=worst["z"],
-        ok=worst["z"] <= 4.5,
-    ),
+        model_tolerance=tol,
+        alternative=alt,
+        alternative_label=alt_label,
+    )
+    for label, key, tol, alt, alt_label in [
+        ("max |K₀ integral − closed form|", "bessel", 1e-10, alt_kernel, "F at α + 0.05"),
+        ("max |angular quadrature − closed form|", "quad", 1e-10, alt_kernel, "F at α + 0.05"),
+        ("max |₂F₁(c²) − ₂F₁((1+c)/2) form|", "hyp", 1e-10, alt_kernel, "F at α + 0.05"),
+        (
+            "max |finite-difference F′_α − α² F_{α−1}|",
+            "price",
+            1e-8,
+            alt_price,
+            "F′_α = F_{α−1} (no α²)",
+        ),
+    ]
 ]
-combine(
+route_checks.append(
+    Check.compare(
+        "mean z² of Monte Carlo against the closed form",
+        theory=z2_theory,
+        measured=float(z2.mean()),
+        se=z2_se,
+        alternative=z2_theory + float(z2_alt.mean()),
+        alternative_label="Monte Carlo following F at α + 0.05",
+    )
+)
+show(route_checks)
+ch.record(
     "YS17-6",
-    "Kernels of powers of ReLU: the Bessel-K₀ integral, the hypergeometric closed forms and the identity "
-    "F′_α = α² F_{α−1} agree (to 1e-10; 1e-8 for the finite-difference derivative) and match Monte Carlo",
-    checks,
-    "01_mean_field/alpha_relu_kernel",
-    note="4.5 SE for the largest of ~40 Monte Carlo z-scores. The exact form of the paper's identities is unknown; "
-    "these are our reconstruction (notes §2.5).",
+    *route_checks,
+    figure="alpha_relu_kernel",
+    note="Deterministic routes: model tolerance 1e-10 (quadrature accuracy), 1e-8 for the "
+    "finite-difference derivative (truncation + rounding at h = 1e-5). The exact form of the "
+    "paper's identities is unknown; these are our reconstruction.",
 )
 
 # %% [markdown]
@@ -809,6 +895,7 @@ print(
     f"ln σ_w²_opt = {fit.intercept:.2f} + ({fit.slope:.2f} ± {fit.stderr:.2f}) ln L   (theory: slope −1)"
 )
 
+# %% tags=["hide-input"]
 fig, ax = plt.subplots(figsize=(7, 4.8))
 mesh = ax.pcolormesh(
     sw_grid, depths, mean_acc, shading="nearest", cmap="magma", vmin=1 / data.n_classes, vmax=1
@@ -833,121 +920,127 @@ ax.set(
     yscale="log",
     xlabel=r"$\sigma_w^2$",
     ylabel="depth $L$",
-    title=f"tanh FRN on {data.name}: width {size.train_width}, plain SGD (lr {size.lr}, {size.epochs} epochs), "
-    f"{size.train_seeds} seed(s)\nwhite: recursion's ln χ⁰/χ^L contours",
+    title=f"tanh FRN on {data.name}",
 )
 ax.legend(loc="lower left", fontsize=7)
 fig.tight_layout()
-ch.save(fig, "trainability")
+ch.save(
+    fig,
+    "trainability",
+    caption=f"Test accuracy of tanh full residual networks (σ_v² = 1, width "
+    f"{size.train_width}) on {data.name} after plain SGD (lr {size.lr}, {size.epochs} epochs, "
+    f"batch {size.batch_size}, {size.train_seeds} seed(s)), over σ_w² ∈ {sw_grid.tolist()} and "
+    f"depths L ∈ {depths.tolist()}; white: the recursion's ln χ⁰/χ^L contours; blue: the best "
+    f"σ_w² per depth and a σ_w² ∝ 1/L line through them. Dense weights (trained modules), "
+    f"profile {ch.profile}.",
+    alt="Heat map of test accuracy over weight variance and depth with gradient-explosion contours",
+)
 
 # %% [markdown]
-# **Verdicts.** Claim 5 is tested by the slope of $\ln\sigma^2_{w,\rm opt}$ against $\ln L$
-# (theory: −1) and by the accuracy lost at the deepest networks when $\sigma_w^2 = 1$ (Xavier)
-# instead of the best value. Claim 4 by whether accuracy follows the theory's
-# $\ln\chi$-contours better than it follows $\sigma_w^2$ alone (Spearman rank correlations over
-# the grid, bootstrap over cells). The quick profile (8×8 digits, one seed, a few epochs, depths
-# up to 64) is far from the paper's MNIST experiment; there both verdicts are recorded as not
-# decidable and only the numbers are shown.
+# **Verdicts.** Claim 5 is tested by the slope of $\ln\sigma^2_{w,\rm opt}$ against $\ln L$:
+# theory −1, against the alternative 0 of a depth-independent optimum (Xavier $\sigma_w^2 = 1$,
+# He $= 2$). Two checks: the slope against −1 at 4 SE, and the chapter's sign test, the slope
+# against −1 at 2 SE (a slope within 2 SE of 0 cannot be said to fall with depth). Claim 4 by
+# whether accuracy follows the theory's $\ln\chi$-contours better than it follows
+# $\sigma_w^2$ alone: the difference $d$ of the Spearman rank correlations of accuracy with
+# $-\ln\chi$ and with $-\sigma_w^2$ over the grid (bootstrap SE over cells) is compared with
+# its value if accuracy were a decreasing function of $\ln\chi$ alone ($1 - \rho$, with
+# $\rho$ the rank correlation of $\ln\chi$ and $\sigma_w^2$ on the grid), against its value
+# if accuracy were a function of $\sigma_w^2$ alone ($\rho - 1$), at 2 SE as before. The
+# quick profile (8×8 digits, one seed, a few epochs, depths up to 64) is far from the paper's
+# MNIST experiment: a verdict here concerns this small experiment only.
 
 # %%
+sw_cells = np.broadcast_to(sw_grid, mean_acc.shape).ravel()
 rho_chi = scipy.stats.spearmanr(mean_acc.ravel(), -log_chi.ravel()).statistic
-rho_sw = scipy.stats.spearmanr(
-    mean_acc.ravel(), -np.broadcast_to(sw_grid, mean_acc.shape).ravel()
-).statistic
+rho_sw = scipy.stats.spearmanr(mean_acc.ravel(), -sw_cells).statistic
+rho_grid = scipy.stats.spearmanr(log_chi.ravel(), sw_cells).statistic
 rng = np.random.default_rng(ch.seed)
 boot = []
 for _ in range(400):
     idx = rng.integers(0, mean_acc.size, mean_acc.size)
-    a_, c_, s_ = (
-        mean_acc.ravel()[idx],
-        -log_chi.ravel()[idx],
-        -np.broadcast_to(sw_grid, mean_acc.shape).ravel()[idx],
-    )
+    a_, c_, s_ = mean_acc.ravel()[idx], -log_chi.ravel()[idx], -sw_cells[idx]
     boot.append(scipy.stats.spearmanr(a_, c_).statistic - scipy.stats.spearmanr(a_, s_).statistic)
 se_rho = float(np.nanstd(boot, ddof=1))
 xavier = mean_acc[-1, np.argmin(np.abs(sw_grid - 1.0))]
 print(
-    f"Spearman(accuracy, −ln χ) = {rho_chi:.3f}, Spearman(accuracy, −σ_w²) = {rho_sw:.3f}, difference ± SE: "
-    f"{rho_chi - rho_sw:.3f} ± {se_rho:.3f}"
+    f"Spearman(accuracy, −ln χ) = {rho_chi:.3f}, Spearman(accuracy, −σ_w²) = {rho_sw:.3f}, "
+    f"difference ± SE: {rho_chi - rho_sw:.3f} ± {se_rho:.3f}; Spearman(ln χ, σ_w²) on the "
+    f"grid {rho_grid:.3f}"
 )
 print(
-    f"deepest L = {depths[-1]}: best accuracy {mean_acc[-1].max():.3f} at σ_w² = {sw_grid[np.argmax(mean_acc[-1])]:g}; "
-    f"Xavier (σ_w² = 1) {xavier:.3f}"
+    f"deepest L = {depths[-1]}: best accuracy {mean_acc[-1].max():.3f} at σ_w² = "
+    f"{sw_grid[np.argmax(mean_acc[-1])]:g}; Xavier (σ_w² = 1) {xavier:.3f}"
+)
+size_note = (
+    f" Training: {data.name}, width {size.train_width}, {size.train_seeds} seed(s), "
+    f"{size.epochs} epochs, L ∈ {depths.tolist()}: far from the paper's experiment."
 )
 
-decidable = profile == "full"
-if decidable:
-    v5 = (
-        VERDICTS[0]
-        if abs(fit.slope + 1) <= 4 * fit.stderr and fit.slope + 2 * fit.stderr < 0
-        else VERDICTS[1]
-    )
-    d = rho_chi - rho_sw
-    v4 = VERDICTS[0] if d > 2 * se_rho else (VERDICTS[1] if d < -2 * se_rho else VERDICTS[2])
-else:
-    v4 = v5 = VERDICTS[2]
-why = (
-    " Quick profile: digits 8×8, one seed, few epochs, L ≤ 64 — not the paper's experiment, so not decided."
-    if not decidable
-    else ""
-)
-ch.record(
-    Claim(
-        "YS17-5",
-        "The optimal weight variance depends on depth (σ_w²_opt ∝ 1/L for tanh), so Xavier/He are not optimal; "
-        "measured: slope of ln σ_w²_opt vs ln L",
-        "YS17",
-        v5,
+# %%
+slope_checks = [
+    Check.compare(
+        f"slope of ln σ_w²_opt vs ln L, {n_se:g} SE",
         theory=-1.0,
         measured=float(fit.slope),
         se=float(fit.stderr),
-        tolerance=4 * float(fit.stderr),
-        figure="01_mean_field/trainability",
-        note=f"Best σ_w² per depth {np.round(best, 3).tolist()} at L = {depths.tolist()}; Xavier accuracy at the deepest L "
-        f"{xavier:.3f} vs best {mean_acc[-1].max():.3f}." + why,
-        extra={
-            "accuracy": mean_acc.tolist(),
-            "depths": depths.tolist(),
-            "sigma_w2": sw_grid.tolist(),
-        },
+        n_se=n_se,
+        alternative=0.0,
+        alternative_label="depth-independent optimum (Xavier/He)",
     )
-)
+    for n_se in (4.0, 2.0)
+]
 ch.record(
-    Claim(
-        "YS17-4",
-        "Trained accuracy follows the contours of the initialisation-time gradient explosion ln χ⁰/χ^L (tanh); "
-        "measured: Spearman(acc, −ln χ) − Spearman(acc, −σ_w²)",
-        "YS17",
-        v4,
-        theory=0.0,
+    "YS17-5",
+    *slope_checks,
+    figure="trainability",
+    note=f"Best σ_w² per depth {np.round(best, 3).tolist()} at L = {depths.tolist()}; Xavier "
+    f"accuracy at the deepest L {xavier:.3f} vs best {mean_acc[-1].max():.3f}." + size_note,
+)
+
+# %%
+ch.record(
+    "YS17-4",
+    Check.compare(
+        "Spearman(acc, −ln χ) − Spearman(acc, −σ_w²), 2 SE",
+        theory=float(1 - rho_grid),
         measured=float(rho_chi - rho_sw),
         se=se_rho,
-        figure="01_mean_field/trainability",
-        note=f"Spearman(acc, −ln χ) = {rho_chi:.3f}, Spearman(acc, −σ_w²) = {rho_sw:.3f}. The α-ReLU half of the claim "
-        "(accuracy follows the squared distance s^(L)) is not tested here." + why,
-    )
+        n_se=2.0,
+        alternative=float(rho_grid - 1),
+        alternative_label="accuracy a function of σ_w² alone",
+    ),
+    figure="trainability",
+    note=f"Spearman(acc, −ln χ) = {rho_chi:.3f}, Spearman(acc, −σ_w²) = {rho_sw:.3f}. The "
+    "α-ReLU half of the claim (accuracy follows the squared distance s^(L)) is not tested "
+    "here." + size_note,
 )
 
 # %% [markdown]
 # In our quick-profile run (8×8 digits, width 64, one seed, three epochs, depths 8–64) the best
-# $\sigma_w^2$ sat near 0.1 at *every* depth and accuracy ranked better by $\sigma_w^2$ alone than
-# by the predicted $\ln\chi$: the depth dependence the paper reports is not visible at this
-# size, where even the deepest networks have $\ln\chi^{(0)}/\chi^{(L)} \lesssim 10$ at the
-# best variances and large $\sigma_w^2$ hurts shallow networks too (tanh saturation). Small
-# $\sigma_w^2$ beating Xavier at $L = 64$ is consistent with claim 5 but does not test its
-# $1/L$ law. The notes' own CPU runs saw the same (Spearman 0.79 for $-\ln\chi$ against 0.92 for
-# $-\sigma_w^2$). These claims are left to the full profile.
+# $\sigma_w^2$ sat at the small end of the grid at nearly every depth, and accuracy ranked
+# better by $\sigma_w^2$ alone than by the predicted $\ln\chi$: the depth dependence the paper
+# reports is not visible at this size, where even the deepest networks have
+# $\ln\chi^{(0)}/\chi^{(L)} \lesssim 10$ at the best variances and large $\sigma_w^2$ hurts
+# shallow networks too (tanh saturation). By the rules above both claims are therefore **not
+# reproduced** in this experiment: YS17-5's slope is not negative at 2 SE (and at 4 SE the test
+# could not tell −1 from 0 at all), and YS17-4's rank difference favours $\sigma_w^2$ alone. This
+# says that 84 SGD steps on 8×8 digits at depths up to 64 do not show the paper's effect, not
+# that the paper is wrong: the optimum is an argmax over cells that differ by a few test
+# images, it is not bracketed at the shallow depths, and the depths stop short of the regime
+# of the paper's figure. A training design that can decide these claims (longer training,
+# depths over a factor 16 or more, the trainability boundary instead of the argmax, several
+# seeds) is future work.
 
 # %% [markdown]
 # ## Scorecard of this chapter
 #
-# The verdicts and the numbers behind them:
+# The verdicts and the check that decided each:
 
 # %%
 for c in ch.claims:
-    print(
-        f"{c.id}: {c.verdict:<30s} theory {c.theory:>10.4g}   measured {c.measured:>10.4g} ± {c.se or 0:.2g}"
-    )
+    d = c.decided_by
+    print(f"{c.id}: {c.verdict:<30s} decided by {d.label!r}: {d.numbers()}")
 
 # %% [markdown]
 # ## Where theory and simulation disagreed, and why
@@ -957,9 +1050,9 @@ for c in ch.claims:
 #   $\ln\chi^{(0)}/\chi^{(l)}$ of tanh networks fell 0.2–0.3 below the recursion. The recursion
 #   assumes the tangent (or the back-propagated gradient) independent of the forward signal;
 #   with an $n$-dimensional input layer, as used above, the two agree.
-# * **Average the cosine, not γ and p separately.** Our notes recommend the ratio of means
-#   $\sum\gamma/\sum p$. For ReLU networks at $L/n = 1/4$ the length $p$ is heavy-tailed (the
-#   log-Gaussian regime of chapter 2) and that ratio, dominated by a few networks, gave twice
+# * **Average the cosine, not γ and p separately.** The ratio of means $\sum\gamma/\sum p$
+#   looks natural (our first reconstruction used it). For ReLU networks at $L/n = 1/4$ the
+#   length $p$ is heavy-tailed (the log-Gaussian regime of {ref}`chapter-02`) and that ratio, dominated by a few networks, gave twice
 #   the recursion's $1 - e^{(L)}$; the mean of the per-network cosine matches the recursion.
 # * **A fixed input biases the reduced network.** The RRN applies $\phi$ to $x^{(0)}$ itself, so a
 #   fixed input whose coordinates are not exactly Gaussian-distributed (e.g. $\|x_+\|^2 \ne
@@ -967,6 +1060,7 @@ for c in ch.claims:
 #   3.6 SE at layer 10 for ReLU). A random input layer removes it.
 # * Everything else agreed within 4 standard errors: lengths, gradients and cosines of all
 #   nine families, the exponents' slopes on the simulated depths, and the dense-weight check.
+#   (Each check's numbers are in the verdict boxes above.)
 
 # %% [markdown]
 # ## Sizes and what the quick profile cannot show
@@ -983,4 +1077,4 @@ for c in ch.claims:
 # minutes on one H100.
 
 # %%
-ch.finish()
+_ = ch.finish()

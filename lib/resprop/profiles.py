@@ -38,6 +38,9 @@ PROFILES: MappingProxyType[str, MappingProxyType[str, dict[str, Any]]] = Mapping
                     kernel_networks=1000,
                     input_correlation=0.5,
                     kernel_threshold=0.02,
+                    ft_depth=64,
+                    ft_widths=[32, 64, 128],
+                    ft_networks=8000,
                 ),
                 "04_field_theory": dict(
                     fs_scale=0.7,
@@ -68,7 +71,14 @@ PROFILES: MappingProxyType[str, MappingProxyType[str, dict[str, Any]]] = Mapping
                     batch_size=50,
                     dataset="digits",
                 ),
-                "00_introduction": dict(width=512, n_networks=64, depth=32, n_points=21),
+                "00_introduction": dict(
+                    width=512,
+                    n_networks=64,
+                    depth=32,
+                    n_points=21,
+                    widths=[64, 128, 256, 512],
+                    width_networks=[2048, 1024, 512, 256],
+                ),
                 "01_mean_field": dict(
                     width=512,
                     n_networks=64,
@@ -164,6 +174,9 @@ PROFILES: MappingProxyType[str, MappingProxyType[str, dict[str, Any]]] = Mapping
                     kernel_networks=20000,
                     input_correlation=0.5,
                     kernel_threshold=0.02,
+                    ft_depth=128,
+                    ft_widths=[128, 256, 512, 1024],
+                    ft_networks=100_000,
                 ),
                 "04_field_theory": dict(
                     fs_scale=0.7,
@@ -194,7 +207,14 @@ PROFILES: MappingProxyType[str, MappingProxyType[str, dict[str, Any]]] = Mapping
                     batch_size=50,
                     dataset="mnist",
                 ),
-                "00_introduction": dict(width=2048, n_networks=512, depth=128, n_points=41),
+                "00_introduction": dict(
+                    width=2048,
+                    n_networks=512,
+                    depth=128,
+                    n_points=41,
+                    widths=[256, 512, 1024, 2048],
+                    width_networks=[8192, 4096, 2048, 1024],
+                ),
                 "01_mean_field": dict(
                     width=2048,
                     n_networks=256,

@@ -18,7 +18,8 @@ log output norm ln(q_L/q_0), q_l = ‖h^l‖²/n, with h⁰ ~ N(0, I_n):
   of the same network with total branch variance c L (only a genuine limit at a = ½);
   deterministic, variance 0;
 * field theory (Fischer et al.): our reconstruction covers smooth φ only, so it makes no ReLU
-  prediction here.
+  prediction here; for tanh, :func:`field_theory_log_norm_variance` gives its 1/N prediction of
+  the spread, N·Var ln q_L → N·Var(K̂^L)/(K^L)².
 
 **The lead under test (ours).** For small c, s²(c) ≈ c·const, so Var ln(q_L/q_0) ≈ const·c L/n ∝
 L^(1−2a)/n. Our re-derivation says the constant depends on how L compares with the
@@ -46,7 +47,7 @@ import scipy.integrate
 from numpy.typing import ArrayLike
 
 from .. import _validate
-from . import depth_limit, kernels, log_gaussian
+from . import depth_limit, field_theory, kernels, log_gaussian
 
 __all__ = [
     "KERNEL_THEORIES",
@@ -55,6 +56,7 @@ __all__ = [
     "branch_variance",
     "correlation",
     "critical_variance",
+    "field_theory_log_norm_variance",
     "kernel_predictions",
     "log_norm_predictions",
     "small_c_slope",
@@ -149,6 +151,39 @@ def log_norm_predictions(
         "mean field": out["mean field"],
         "log-Gaussian": (L * math.log(log_gaussian.growth(c)) + lg_mean, lg_var),
         "ODE limit": out["ODE limit"],
+    }
+
+
+def field_theory_log_norm_variance(
+    depth: int,
+    activation: str = "tanh",
+    *,
+    branch_scale: float = 1.0,
+    exponent: float = 0.5,
+    sigma_w2: float = 2.0,
+    q0: float = 1.0,
+) -> dict[str, float]:
+    """N·Var ln q_L at leading order in 1/N from the field theory (FDH23, our reconstruction).
+
+    For the network h^l = h^{l−1} + α W φ(h^{l−1}) with α = a₀ L^(−a) and a Gaussian input layer
+    (h⁰_i i.i.d. N(0, q0)), q_L = ‖h^L‖²/N has N·Var(q_L) → C^L = N·Cov(K̂^L_00, K̂^L_00) of
+    ``field_theory.finite_size`` and, by the delta method, N·Var ln q_L → C^L/(K^L)². Returns
+    that ratio for ``"cavity"`` (our closure) and ``"kernel field"`` (the notes' recursion), and
+    ``"Gaussian process"`` = 2: the value if h^L were a fresh Gaussian sample with the
+    mean-field kernel (no propagated fluctuations of the field). Smooth φ only (tanh, erf,
+    linear). For linear φ the exact leading order is 2 + L(4c + 2c²)/(1 + c)², c = α²σ_w².
+    """
+    L = _validate.integer("depth", depth)
+    a0 = _validate.positive("branch_scale", branch_scale)
+    a = _validate.real("exponent", exponent)
+    q0 = _validate.positive("q0", q0)
+    alpha = depth_limit.branch_multiplier(L, tau=a0, exponent=a)
+    fs = field_theory.finite_size([[q0]], L, alpha, activation, sigma_w2=sigma_w2)
+    K = float(fs.kernel[-1, 0, 0])
+    return {
+        "cavity": float(fs.covariance[-1, 0, 0, 0, 0]) / K**2,
+        "kernel field": float(fs.covariance_kernel_field[-1, 0, 0, 0, 0]) / K**2,
+        "Gaussian process": 2.0,
     }
 
 
