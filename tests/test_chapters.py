@@ -91,8 +91,6 @@ def _power_problems(claim_id: str, c: dict) -> list[str]:
         out.append(f"{where}: not decidable without saying what size would decide it")
     if c["verdict"] == OUTSIDE and not c["reason"].strip():
         out.append(f"{where}: outside the reconstruction without a reason")
-    if c.get("legacy"):  # v1 shim: remove with it
-        out.append(f"{where}: a v1 claim (no declaration, no named alternative)")
     return out
 
 

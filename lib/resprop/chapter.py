@@ -120,7 +120,7 @@ class Chapter:
 
     def record(
         self,
-        claim: str | claims.Claim,
+        claim: str,
         *checks: claims.Check,
         figure: str | os.PathLike[str] | None = None,
         note: str = "",
@@ -129,14 +129,6 @@ class Chapter:
 
         Make it the last expression of its cell: the Claim displays as a verdict box.
         """
-        if isinstance(claim, claims.Claim):  # v1 shim: remove when all chapters use v2
-            if checks or figure is not None or note:
-                raise TypeError("record: a v1 Claim takes no further arguments")
-            if claim.id in self.declared:
-                raise ValueError(f"id: claim {claim.id!r} is declared; record it by its id")
-            self._check_new(claim.id)
-            self.claims.append(claim)
-            return claim
         if not isinstance(claim, str):
             raise TypeError(f"claim: expected a declared claim id, got {type(claim).__name__}")
         if claim not in self.declared:
@@ -163,8 +155,7 @@ class Chapter:
         """Write ``build/claims/<chapter>.json``; every declared claim must have been recorded."""
         recorded = [c.id for c in self.claims]
         missing = [i for i in self.declared if i not in recorded]
-        legacy = [c.id for c in self.claims if c.checks[0].legacy]  # v1 shim: remove later
-        undeclared = [i for i in recorded if i not in self.declared and i not in legacy]
+        undeclared = [i for i in recorded if i not in self.declared]
         problems = []
         if missing:
             problems.append(f"declared but never recorded: {', '.join(missing)}")

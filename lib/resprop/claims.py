@@ -111,7 +111,6 @@ class Check:
     alternative_label: str = ""
     needs: str = ""
     reason: str = ""
-    legacy: bool = False  # v1 shim: remove when all chapters use v2
 
     def __post_init__(self) -> None:
         _text("label", self.label)
@@ -127,8 +126,6 @@ class Check:
                 f"its label, got alternative={self.alternative!r}, "
                 f"alternative_label={self.alternative_label!r}"
             )
-        if self.legacy:  # v1 shim: remove when all chapters use v2
-            return
         if self.verdict in (REPRODUCED, NOT_REPRODUCED):
             required = ("theory", "measured", "tolerance", "alternative")
             missing = [n for n in required if getattr(self, n) is None]
@@ -259,10 +256,7 @@ class Check:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON record (format version 2)."""
-        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "legacy"}
-        if self.legacy:  # v1 shim: remove when all chapters use v2
-            out["legacy"] = True
-        return out
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
     @classmethod
     def from_dict(cls, record: dict[str, Any]) -> Check:
@@ -309,12 +303,11 @@ class Claim:
         id: str,
         statement: str,
         paper: str,
-        *legacy_args: Any,  # v1 shim: remove when all chapters use v2
-        tests: str = "",
+        *,
+        tests: str,
         checks: tuple[Check, ...] | list[Check] = (),
         figure: str | None = None,
         note: str = "",
-        **legacy_kw: Any,  # v1 shim: remove when all chapters use v2
     ) -> None:
         if not isinstance(id, str) or not _ID.match(id):
             raise ValueError(
@@ -324,12 +317,6 @@ class Claim:
         self.id = id
         self.statement = _text("statement", statement)
         self.paper = _validate.choice("paper", paper, PAPERS)
-        self._legacy: dict[str, Any] = {}  # v1 shim: remove when all chapters use v2
-        if legacy_args or legacy_kw:  # v1 shim: remove when all chapters use v2
-            checks, figure = _legacy_checks(legacy_args, legacy_kw, figure)
-            names = ("verdict", "theory", "measured", "se", "tolerance")
-            self._legacy = {**dict(zip(names, legacy_args, strict=False)), **legacy_kw}
-            tests = tests or "v1 claim (not yet declared)"
         self.tests = _text("tests", tests)
         checks = tuple(checks)
         if not checks:
@@ -364,43 +351,6 @@ class Claim:
         if verdict == REPRODUCED:
             return max(candidates, key=_closeness)  # first of the closest to failing
         return candidates[0]
-
-    # v1 shim: remove when all chapters use v2
-    @classmethod
-    def compare(
-        cls,
-        id: str,
-        statement: str,
-        paper: str,
-        *,
-        theory: float,
-        measured: float,
-        se: float,
-        n_se: float = 4.0,
-        model_tolerance: float = 0.0,
-        **kw: Any,
-    ) -> Claim:
-        """v1: reproduced iff |measured − theory| ≤ n_se·se + model_tolerance (no alternative)."""
-        theory = _validate.real("theory", theory)
-        measured = _validate.real("measured", measured)
-        se = _validate.real("se", se, minimum=0.0)
-        n_se = _validate.positive("n_se", n_se)
-        model_tolerance = _validate.real("model_tolerance", model_tolerance, minimum=0.0)
-        tolerance = n_se * se + model_tolerance
-        verdict = REPRODUCED if abs(measured - theory) <= tolerance else NOT_REPRODUCED
-        kw.pop("extra", None)
-        return cls(
-            id, statement, paper, verdict,
-            theory=theory, measured=measured, se=se, tolerance=tolerance, n_se=n_se, **kw,
-        )  # fmt: skip
-
-    def __getattr__(self, name: str) -> Any:  # v1 shim: remove when all chapters use v2
-        if name in ("theory", "measured", "se", "tolerance", "extra"):
-            legacy = self.__dict__.get("_legacy") or {}
-            if name in legacy:
-                return legacy[name]
-            return getattr(self.decided_by, name, None) if name != "extra" else {}
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     @property
     def z_score(self) -> float | None:
@@ -498,40 +448,6 @@ def verdict_class(verdict: str) -> str:
 def _md(text: str) -> str:
     """Text safe inside a Markdown list item or table cell."""
     return text.replace("|", "\\|").replace("\n", " ")
-
-
-def _legacy_checks(  # v1 shim: remove when all chapters use v2
-    args: tuple[Any, ...], kw: dict[str, Any], figure: str | None
-) -> tuple[tuple[Check, ...], str | None]:
-    """One legacy check from the v1 signature Claim(id, statement, paper, verdict, theory=…)."""
-    names = ("verdict", "theory", "measured", "se", "tolerance")
-    if len(args) > len(names):
-        raise TypeError(f"Claim: too many positional arguments ({len(args) + 3})")
-    values = dict(zip(names, args, strict=False))
-    for key, value in kw.items():
-        if key not in (*names, "n_se", "extra"):
-            raise TypeError(f"{key}: not an argument of Claim")
-        values[key] = value
-    verdict = _validate.choice("verdict", values.get("verdict"), VERDICTS)
-    numbers: dict[str, Any] = {}
-    texts = []
-    for key in ("theory", "measured", "se", "tolerance", "n_se"):
-        value = values.get(key)
-        if isinstance(value, str):
-            texts.append(f"{key}: {value}")
-        elif value is not None:
-            numbers[key] = value
-    if figure is not None and "/" in figure:
-        figure = figure.rsplit("/", 1)[1]
-    check = Check(
-        "v1 claim",
-        verdict,
-        **numbers,
-        needs="see the note (v1 claim)" if verdict == NOT_DECIDABLE else "",
-        reason="; ".join(texts) or ("see the note (v1 claim)" if verdict == OUTSIDE else ""),
-        legacy=True,
-    )
-    return (check,), figure
 
 
 # ---- files -------------------------------------------------------------------------------
