@@ -300,8 +300,11 @@ def fit_slope_of_mean(
     samples = np.asarray(samples, dtype=float)
     if samples.ndim != 2 or samples.shape[0] < 2:
         raise ValueError(f"samples: expected shape (B ≥ 2, L+1), got {samples.shape}")
-    if not np.all(np.isfinite(samples)):
-        raise ValueError("samples: must be finite")
+    layers_arr = _finite("layers", layers)
+    if layers_arr.ndim != 1 or samples.shape[1] != layers_arr.size:
+        raise ValueError(f"samples: expected shape (B, {layers_arr.size}), got {samples.shape}")
+    if not np.all(np.isfinite(samples[:, _window(window, layers_arr, x_scale)[2]])):
+        raise ValueError("samples: must be finite inside the window")
     g = transforms[y_transform]
     with np.errstate(invalid="ignore", divide="ignore"):
         point = fit_slope(layers, g(samples.mean(axis=0)), window=window, x_scale=x_scale)
