@@ -68,18 +68,44 @@ def _out(*values):
     return res
 
 
+def _scale(d: np.ndarray) -> np.ndarray:
+    """max |d| along the last axis (1 where it is 0), kept as a trailing axis: d/scale ≤ 1."""
+    m = np.max(np.abs(d), axis=-1, keepdims=True)
+    return np.where(m > 0, m, 1.0)
+
+
+def _checked(name: str, *values):
+    """``_out(values)``, or ValueError if a finite input gave a result beyond float64."""
+    for v in values:
+        if not np.all(np.isfinite(v)):
+            raise ValueError(f"{name}: the estimate overflows float64 (values too large)")
+    return _out(*values)
+
+
 def mean_se(samples: ArrayLike, *, axis: int | None = None) -> Estimate:
     """Mean x̄ over networks and its standard error sd(x)/√B."""
     x, B = _samples(samples, axis=axis)
-    return _out(x.mean(axis=-1), x.std(axis=-1, ddof=1) / math.sqrt(B))
+    m = np.mean(x / 2, axis=-1) * 2  # no overflow for |x| < max float
+    d = x - m[..., None] if np.all(np.isfinite(m)) else x
+    s = _scale(d)
+    sd = s[..., 0] * np.std(d / s, axis=-1, ddof=1)
+    return _checked("samples", m, sd / math.sqrt(B))
 
 
 def variance_se(samples: ArrayLike, *, axis: int | None = None) -> Estimate:
-    """Sample variance s² (ddof=1) and its standard error √((m₄ − s⁴)/B) (delta method)."""
+    """Sample variance s² (ddof=1) and its standard error √((m₄ − s⁴)/B) (delta method).
+
+    Computed on x/max|x − x̄| (no overflow of the fourth powers for any representable s²).
+    """
     x, B = _samples(samples, 4, axis)
-    s2 = np.var(x, axis=-1, ddof=1)
-    m4 = np.mean((x - x.mean(axis=-1, keepdims=True)) ** 4, axis=-1)
-    return _out(s2, np.sqrt(np.maximum(m4 - s2**2, 0.0) / B))
+    d = x - x.mean(axis=-1, keepdims=True)
+    s = _scale(d)
+    u = d / s
+    v2 = np.sum(u * u, axis=-1) / (B - 1)
+    m4 = np.mean(u**4, axis=-1)
+    s2 = s[..., 0] ** 2
+    with np.errstate(over="ignore"):
+        return _checked("samples", s2 * v2, s2 * np.sqrt(np.maximum(m4 - v2**2, 0.0) / B))
 
 
 def log_mean_exp(samples: ArrayLike, *, axis: int | None = None) -> Estimate:
@@ -87,7 +113,7 @@ def log_mean_exp(samples: ArrayLike, *, axis: int | None = None) -> Estimate:
     x, B = _samples(samples, axis=axis)
     w = np.exp(x - x.max(axis=-1, keepdims=True))
     se = w.std(axis=-1, ddof=1) / (w.mean(axis=-1) * math.sqrt(B))
-    return _out(logsumexp(x, axis=-1) - math.log(B), se)
+    return _checked("samples", logsumexp(x, axis=-1) - math.log(B), se)
 
 
 def excess_kurtosis(samples: ArrayLike, *, axis: int = 0) -> Estimate:
@@ -132,11 +158,12 @@ def rms_with_se(errors: ArrayLike, *, axis: int | None = None) -> Estimate:
     infinite (a vanished norm) and report how many there were.
     """
     e, B = _samples(errors, axis=axis, name="errors")
-    sq = e**2
+    s = _scale(e)
+    sq = (e / s) ** 2
     r = np.sqrt(sq.mean(axis=-1))
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         se = np.where(r > 0, sq.std(axis=-1, ddof=1) / (2 * r * math.sqrt(B)), 0.0)
-    return _out(r, se)
+        return _checked("errors", s[..., 0] * r, s[..., 0] * se)
 
 
 def loglog_slope(x: ArrayLike, y: ArrayLike, se: ArrayLike) -> tuple[float, float]:
@@ -273,8 +300,11 @@ def fit_slope_of_mean(
     samples = np.asarray(samples, dtype=float)
     if samples.ndim != 2 or samples.shape[0] < 2:
         raise ValueError(f"samples: expected shape (B ≥ 2, L+1), got {samples.shape}")
-    if not np.all(np.isfinite(samples)):
-        raise ValueError("samples: must be finite")
+    layers_arr = _finite("layers", layers)
+    if layers_arr.ndim != 1 or samples.shape[1] != layers_arr.size:
+        raise ValueError(f"samples: expected shape (B, {layers_arr.size}), got {samples.shape}")
+    if not np.all(np.isfinite(samples[:, _window(window, layers_arr, x_scale)[2]])):
+        raise ValueError("samples: must be finite inside the window")
     g = transforms[y_transform]
     with np.errstate(invalid="ignore", divide="ignore"):
         point = fit_slope(layers, g(samples.mean(axis=0)), window=window, x_scale=x_scale)
