@@ -237,8 +237,9 @@ def simulate_cell(cell: dict, seed: int) -> dict[str, np.ndarray]:
     ``cell``: ``family`` (a class name of :mod:`resprop.networks`), ``width``, ``depth``,
     ``n_networks``, optional ``params`` (the family's keyword arguments), ``k`` inputs (default
     2, drawn N(0, I) from ``input_seed``, default 0), ``n_tangents`` (0), ``sampler`` ("gram"),
-    ``device`` ("cpu"; the same device gives the same bits) and ``fields`` (default ``["log_sq_norm", "correlation"]``). Returns ``<field>_mean`` and
-    ``<field>_sem`` (over networks) for each field.
+    ``device`` ("cpu"; the same device gives the same bits) and ``fields`` (default
+    ``["log_sq_norm", "correlation"]``). Returns ``<field>_mean`` and ``<field>_sem`` (over
+    networks) for each field.
     """
     from . import networks
     from .simulate import simulate
