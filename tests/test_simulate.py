@@ -17,7 +17,6 @@ from resprop.networks import (
     PreActResidual,
     ReducedResidual,
 )
-from resprop.profiles import resolve_device
 from resprop.simulate import Record, simulate
 
 RNG = np.random.default_rng(20240611)
@@ -193,14 +192,20 @@ def test_log_space_rescaling_is_exact(monkeypatch):
         ReducedResidual(32, 12, sigma_w2=2.0, sigma_b2=0.3),
         FullResidual(32, 12, sigma_w2=2.0, sigma_b2=0.2, sigma_v2=2.0, sigma_a2=0.1),
         FeedForward(32, 12, activation="linear", sigma_w2=3.0, sigma_b2=0.5),
+        # α-homogeneous φ: φ(2^E x̃) = 2^{αE} φ(x̃), the factor 2^{(α−1)E} in the branch
+        ReducedResidual(32, 12, activation="alpha_relu", alpha=0.8, sigma_w2=2.0, sigma_b2=0.3),
+        # tanh: only the tangent columns (linear in t) are rescaled
+        FeedForward(32, 12, activation="tanh", sigma_w2=3.0, sigma_b2=0.1),
     ]
     for net in nets:
         kw = dict(n_networks=50, n_tangents=2, seed=5, progress=False)
-        plain = simulate(net, U64[:, :32] * 1e3, **kw)
+        u = U64[:, :32] * (1.0 if net.activation == "tanh" else 1e3)  # tanh′(1e3) = 0
+        plain = simulate(net, u, **kw)
         monkeypatch.setattr(sim, "_LOG2_RANGE", 0.25)
-        rescaled = simulate(net, U64[:, :32] * 1e3, **kw)
+        rescaled = simulate(net, u, **kw)
         monkeypatch.undo()
-        assert np.any(rescaled.output_log_scale != 0.0)
+        if net.activation != "tanh":
+            assert np.any(rescaled.output_log_scale != 0.0)
         for name in ("log_sq_norm", "correlation", "act_kernel", "jvp_log_sq_norm", "output"):
             np.testing.assert_allclose(
                 getattr(rescaled, name), getattr(plain, name), rtol=1e-10, atol=1e-12, err_msg=name
@@ -241,6 +246,95 @@ def test_he_relu_resnet_at_depth_ten_thousand():
     assert abs(slope.mean() - math.log(2)) < 4 * slope.std(ddof=1) / math.sqrt(B) + abs(
         drift.mean() - math.log(2)
     )
+
+
+def test_chunking_is_bit_identical_after_log_space_rescaling(monkeypatch):
+    """Depth 200 at σ_w² = 2: ln‖x‖² grows by ≈ ln 2 per layer, so every column is rescaled
+    about every 32 layers. The decision is taken per column from its own numbers, so the chunk
+    around a network changes no bit (before, one out-of-range column rescaled the whole chunk)."""
+    monkeypatch.setitem(sim._BLOCK_ELEMENTS, ("cpu", "gram"), 2**10)  # 16-network blocks
+    net = ReducedResidual(32, 200, sigma_w2=2.0, sigma_b2=0.1)
+    u = np.stack([U64[0, :32], 1e-3 * U64[1, :32]])  # the columns rescale at different layers
+    kw = dict(seed=11, n_tangents=1, progress=False)
+    whole = simulate(net, u, 40, **kw)
+    assert np.ptp(whole.output_log_scale) > 0 and whole.output_log_scale.min() > 30
+    for chunk in (16, 33):
+        _assert_same(whole, simulate(net, u, 40, chunk_size=chunk, **kw))
+    # a run of the first whole block alone gives those networks' numbers bit for bit
+    block = sim._block_size(net, "gram", 3, torch.device("cpu"))
+    _assert_same_rows(whole, simulate(net, u, block, **kw))
+
+
+def _assert_same_rows(a: Record, b: Record) -> None:
+    for name in ("log_sq_norm", "correlation", "act_kernel", "output_log_scale"):
+        np.testing.assert_array_equal(getattr(a, name)[: b.n_networks], getattr(b, name))
+
+
+def test_deep_relu_correlations_approach_one_but_never_collapse():
+    """ReLU ResNets at width 64 and depth 1000: finite-width rank collapse drives 1 − ρ to
+    1e-11…1e-6, so the Gram Cholesky factor's second pivot is that small relative to the first.
+    A pivot tolerance much above m·64·eps (e.g. 1e-4) zeroes it, the two inputs become identical
+    (ρ = 1 exactly, forever), and ln(1 − ρ) = −∞. Competing hypothesis: ρ collapses to 1. The
+    gram sampler's ln(1 − ρ_L) must agree with the dense sampler's (the same law) within 4 SE
+    of the difference of two independent means."""
+    net = ReducedResidual(64, 1000, sigma_w2=1.0)
+    u = np.stack([U64[0], U64[0] + 0.3 * U64[1]])
+    gram = simulate(net, u, 32, seed=1, progress=False)
+    dense = simulate(net, u, 16, sampler="dense", seed=2, progress=False)
+    a, b = (np.log1p(-r.correlation[:, -1, 0, 1]) for r in (gram, dense))
+    assert np.isfinite(a).all() and np.isfinite(b).all(), "correlation collapsed to exactly 1"
+    assert np.median(a) < -np.log(1e4)  # deep in the regime where a 1e-4 tolerance collapses
+    se = math.hypot(a.std(ddof=1) / math.sqrt(a.size), b.std(ddof=1) / math.sqrt(b.size))
+    assert abs(a.mean() - b.mean()) < 4 * se
+
+
+def test_huge_inputs_do_not_overflow_relu_networks():
+    """Inputs of norm 1e200 (their squares overflow float64): ReLU networks are homogeneous, so
+    every statistic is that of the unit-scale inputs, shifted by ln(1e200²) for the norms."""
+    net = ReducedResidual(64, 6, sigma_w2=2.0, sigma_b2=0.0)
+    small = simulate(net, U64, 20, seed=3, progress=False)
+    with pytest.warns(RuntimeWarning, match="act_kernel"):  # ≈ 1e400: beyond float64
+        huge = simulate(net, 1e200 * U64, 20, seed=3, progress=False)
+    shift = 400 * math.log(10)  # ln((1e200)²), the scale of u enters only the norms
+    np.testing.assert_allclose(huge.log_sq_norm - shift, small.log_sq_norm, atol=1e-10)
+    np.testing.assert_allclose(huge.correlation, small.correlation, rtol=1e-12)
+    tanh = FeedForward(64, 3, activation="tanh", sigma_w2=1.5)
+    rec = simulate(tanh, 1e200 * U64, 10, progress=False)  # a finite state whose squares overflow
+    assert np.isfinite(rec.log_sq_norm).all() and np.isfinite(rec.correlation).all()
+
+
+def test_chaotic_tanh_jvp_and_near_linear_alpha_relu_at_depth_ten_thousand():
+    """tanh feed-forward at σ_w² = 50 is chaotic: ‖J t‖² grows like χ^L, χ = σ_w² E[φ′(h)²] > 1
+    (e^{thousands} at L = 10⁴); the tangent columns are linear in t, so log-space keeps them
+    finite. α-ReLU with α = 0.999 is 0.999-homogeneous: ‖x‖² grows almost like ReLU's 2^L."""
+    ff = simulate(
+        FeedForward(16, 10_000, activation="tanh", sigma_w2=50.0),
+        U64[:, :16],
+        3,
+        n_tangents=1,
+        progress=False,
+    )
+    assert np.isfinite(ff.jvp_log_sq_norm).all() and np.isfinite(ff.log_sq_norm).all()
+    assert ff.jvp_log_sq_norm[:, -1].min() > 1000  # far beyond float64's e^709
+    net = ReducedResidual(16, 10_000, activation="alpha_relu", alpha=0.999, sigma_w2=2.0)
+    with pytest.warns(RuntimeWarning, match="act_kernel"):
+        ar = simulate(net, U64[:, :16], 3, n_tangents=1, progress=False)
+    for name in ("log_sq_norm", "correlation", "jvp_log_sq_norm", "active_energy"):
+        assert np.isfinite(getattr(ar, name)).all(), name
+    assert ar.log_sq_norm[:, -1].max() > 1000
+
+
+def test_dead_networks_give_zero_not_nan():
+    """Width-2 ReLU feed-forward nets die (every unit inactive) within a few layers: then
+    φ(x) = 0 exactly, and act_kernel, active_energy and the JVP's correlation-free fields are 0."""
+    net = FeedForward(2, 30, sigma_w2=2.0)
+    with pytest.warns(RuntimeWarning):
+        rec = simulate(net, U64[:, :2], 200, n_tangents=1, progress=False)
+    dead = rec.active_fraction[:, -1].max(-1) == 0
+    assert dead.any()
+    for name in ("act_kernel", "correlation", "active_energy", "active_fraction"):
+        assert not np.isnan(getattr(rec, name)).any(), name
+    assert (rec.act_kernel[dead, -1] == 0).all()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -287,7 +381,10 @@ def test_record_fields_shapes_and_definitions():
 def test_identical_and_dead_inputs_are_exact():
     """Identical inputs stay identical (a singular Gram matrix); a zero input stays zero."""
     net = ReducedResidual(64, 8, sigma_w2=2.0)
-    rec = simulate(net, np.stack([U64[0], U64[0], 0 * U64[0]]), 30, progress=False)
+    with pytest.warns(RuntimeWarning, match="log_sq_norm is not finite.*layer 0"):
+        rec = simulate(net, np.stack([U64[0], U64[0], 0 * U64[0]]), 30, progress=False)
+    assert (rec.correlation[:, :, 2, :] == 0).all() and (rec.act_kernel[:, :, 2] == 0).all()
+    assert (rec.active_energy[:, :, 2] == 0).all() and (rec.kernel[:, :, 2] == 0).all()
     np.testing.assert_allclose(rec.correlation[:, :, 0, 1], 1.0, atol=1e-12)
     np.testing.assert_array_equal(rec.log_sq_norm[:, :, 2], -np.inf)
     assert np.isfinite(rec.log_sq_norm[:, :, :2]).all()
@@ -318,18 +415,6 @@ def test_float32_state_agrees_with_float64():
     # same generators, float32 draws: different samples of the same law
     p = scipy.stats.ks_2samp(r64.log_sq_norm[:, -1, 0], r32.log_sq_norm[:, -1, 0]).pvalue
     assert p > 1e-3
-
-
-def test_resolve_device():
-    assert resolve_device("cpu") == torch.device("cpu")
-    assert resolve_device("auto").type == ("cuda" if torch.cuda.is_available() else "cpu")
-    with pytest.raises(ValueError, match="device"):
-        resolve_device("tpu")
-    with pytest.raises(ValueError, match="device"):
-        resolve_device("not a device")
-    if not torch.cuda.is_available():
-        with pytest.raises(ValueError, match="device"):
-            resolve_device("cuda")
 
 
 @pytest.mark.parametrize(
@@ -383,3 +468,24 @@ def test_cuda_dense_and_gram_agree():
     gram = simulate(net, u, 4000, sampler="gram", device="cuda", seed=1, progress=False)
     p = scipy.stats.ks_2samp(dense.log_sq_norm[:, -1, 0], gram.log_sq_norm[:, -1, 0]).pvalue
     assert p > 1e-3
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize("net", KS_FAMILIES, ids=_id)
+def test_cuda_philox_sampler_matches_cpu_sfc64_in_law(net):
+    """Every family on CUDA (torch Philox normals) against CPU (NumPy SFC64 ziggurat): the
+    same law, so two-sample KS on the final log-norm, JVP and correlation; and CUDA log-space
+    (tangents of a chaotic tanh net) stays finite."""
+    u = _inputs(net)
+    kw = dict(n_tangents=1, progress=False)
+    cpu = simulate(net, u, 3000, device="cpu", seed=1, **kw)
+    gpu = simulate(net, u, 3000, device="cuda", seed=2, **kw)
+    for name, pick in [
+        ("log_sq_norm", lambda r: r.log_sq_norm[:, -1, 0]),
+        ("jvp_log_sq_norm", lambda r: r.jvp_log_sq_norm[:, -1, 0]),
+        ("correlation", lambda r: r.correlation[:, -1, 0, 1]),
+    ]:
+        assert scipy.stats.ks_2samp(pick(cpu), pick(gpu)).pvalue > 1e-3, name
+    chaotic = FeedForward(64, 2000, activation="tanh", sigma_w2=50.0)
+    rec = simulate(chaotic, U64, 8, device="cuda", **kw)
+    assert np.isfinite(rec.jvp_log_sq_norm).all()

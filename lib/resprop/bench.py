@@ -1,18 +1,20 @@
-"""Throughput of the two samplers: ``python -m resprop.bench [--device D] [--threads T] [--quick]``.
+"""Throughput of the samplers: ``python -m resprop.bench [--device D] [--threads T] [--quick]``.
 
-For a He-initialised ReLU reduced residual network (L = 64 blocks, k = 2 inputs) at widths
-n ∈ {256, 1024}, in float64 and float32, it measures in one run:
+1. Every network family at n ∈ {256, 1024}, float64, L = 64, k = 2 (``--families``): the
+   ``gram`` sampler's networks·layers per second against the limit set by the fastest exact
+   float64 normal generator of the device, measured in the same run (NumPy's SFC64 ziggurat
+   on CPU, torch's Philox ``normal_`` on CUDA): limit = generator rate / (normals per layer and
+   network), and gram's share of it. One line per family containing "fastest", the dtype
+   and n. On CUDA it also prints the generator's write rate as a fraction of the device's
+   memory bandwidth (a device-to-device copy measured in the same run).
+2. For a He-initialised ReLU reduced residual network, the dense/gram table as before:
+   networks·layers per second of both samplers and their ratio; the gram sampler's time share
+   in a bare draw of its n·k normals per layer (with the same generator); the dense sampler
+   against a bare draw of its n² weights plus a bare ``bmm``.
 
-* networks·layers per second of ``simulate`` with the dense and the Gram sampler, and their ratio;
-* the RNG share of the Gram sampler: the time of a bare ``normal_`` of the same n·k normals per
-  layer and network (the part no exact sampler can avoid), over the Gram sampler's time;
-* the dense sampler's efficiency: the time of a bare ``normal_`` of its n² weights per layer
-  plus a bare ``bmm`` (B, k, n) @ (B, n, n), over the dense sampler's time.
-
-Each Gram-sampler and RNG time is the best of three runs. On CPU the default is one torch
-thread: the sampler's tensors are small, and on shared cores a second thread mostly adds
-synchronisation (we measured Gram runs 10–20× slower with two threads under load). It prints a
-Markdown table.
+On CPU the times are this process's CPU time (``time.process_time``, one torch thread), the
+best of three runs, so that other work on a shared machine inflates them as little as possible;
+on CUDA wall time with synchronisation. It prints Markdown.
 """
 
 from __future__ import annotations
@@ -26,8 +28,16 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
+from . import simulate as _sim
 from .device import resolve_device
-from .networks import ReducedResidual
+from .networks import (
+    BalancedResidual,
+    FeedForward,
+    FullResidual,
+    Network,
+    PreActResidual,
+    ReducedResidual,
+)
 from .simulate import simulate
 
 DEPTH = 64
@@ -42,15 +52,117 @@ def _sync(device: torch.device) -> None:
 
 
 def _timed(fn: Callable[[], object], device: torch.device, repeat: int = 1) -> float:
-    """Best wall time of ``repeat`` calls (the least disturbed by other work on the machine)."""
+    """Best time of ``repeat`` calls: CPU time of this process on CPU (the least disturbed by
+    other work on a shared machine), synchronised wall time on CUDA."""
+    clock = time.perf_counter if device.type == "cuda" else time.process_time
     best = math.inf
     for _ in range(repeat):
         _sync(device)
-        start = time.perf_counter()
+        start = clock()
         fn()
         _sync(device)
-        best = min(best, time.perf_counter() - start)
+        best = min(best, clock() - start)
     return best
+
+
+def families(n: int) -> dict[str, Network]:
+    """One network of every family at width n, depth ``DEPTH``."""
+    return {
+        "feed-forward tanh": FeedForward(n, DEPTH, activation="tanh", sigma_w2=1.5, sigma_b2=0.1),
+        "reduced residual relu": ReducedResidual(n, DEPTH, sigma_w2=2.0),
+        "full residual erf": FullResidual(n, DEPTH, activation="erf", sigma_b2=0.1),
+        "pre-activation relu, input layer": PreActResidual.hayou_yang(
+            n, DEPTH, tau=1.0, input_dim=64
+        ),
+        "balanced crelu": BalancedResidual(n, DEPTH),
+        "balanced random-sign": BalancedResidual(n, DEPTH, variant="random_sign"),
+    }
+
+
+def generator_rate(device: torch.device, dtype: torch.dtype, repeat: int = 3) -> float:
+    """Normals per second of the fastest exact generator of ``device`` (as simulate uses it)."""
+    size = 2**15 if device.type == "cpu" else 2**26
+    if device.type == "cpu":
+        gen = np.random.Generator(np.random.SFC64(0))
+        buf = np.empty(size, dtype=np.float64 if dtype == torch.float64 else np.float32)
+        t = _timed(
+            lambda: [gen.standard_normal(out=buf, dtype=buf.dtype) for _ in range(64)],
+            device,
+            repeat,
+        )
+        return 64 * size / t
+    gen = torch.Generator(device=device).manual_seed(0)
+    z = torch.empty(size, device=device, dtype=dtype)
+    return 8 * size / _timed(lambda: [z.normal_(generator=gen) for _ in range(8)], device, repeat)
+
+
+def copy_bandwidth(device: torch.device) -> float:
+    """Bytes per second read plus written by a device-to-device copy of 1 GiB."""
+    a = torch.empty(2**27, device=device, dtype=torch.float64)
+    b = torch.empty_like(a)
+    return 2 * 8 * a.numel() * 4 / _timed(lambda: [b.copy_(a) for _ in range(4)], device, 3)
+
+
+def normals_per_layer(net: Network, k: int = K) -> float:
+    """Standard normals the gram sampler draws per layer and network (counted, not assumed)."""
+    counts = []
+    for depth in (2, 4):
+        probe = type(net)(**{**_fields(net), "depth": depth})
+        total = [0]
+        normal = _sim._Ops.normal
+
+        def counting(self, name, shape, normal=normal, total=total):
+            if name != "tangents":
+                total[0] += math.prod(shape)
+            return normal(self, name, shape)
+
+        _sim._Ops.normal = counting
+        try:
+            u = np.ones((k, probe.in_features))
+            simulate(probe, u, 1, device="cpu", progress=False)
+        finally:
+            _sim._Ops.normal = normal
+        counts.append(total[0])
+    return (counts[1] - counts[0]) / 2
+
+
+def _fields(net: Network) -> dict:
+    import dataclasses
+
+    return {f.name: getattr(net, f.name) for f in dataclasses.fields(net) if f.init}
+
+
+def measure_families(
+    n: int, device: torch.device, scale: float, rate: float, dtype: torch.dtype = torch.float64
+) -> list[dict]:
+    """For each family: gram's rate, the generator's limit and the share."""
+    rows = []
+    for label, net in families(n).items():
+        b = _n_networks(n, dtype, "gram", device, scale)
+        u = np.random.default_rng(0).standard_normal((K, net.in_features))
+        simulate(net, u, 2, device=device, dtype=dtype, progress=False)
+        t = _timed(
+            lambda net=net, u=u, b=b: simulate(
+                net, u, b, device=device, dtype=dtype, progress=False
+            ),
+            device,
+            3,
+        )
+        per = normals_per_layer(net)
+        gram_rate = b * DEPTH / t
+        limit = rate / per
+        rows.append(
+            {
+                "family": label,
+                "n": n,
+                "dtype": str(dtype).removeprefix("torch."),
+                "gram_rate": gram_rate,
+                "limit": limit,
+                "share": gram_rate / limit,
+                "normals": per,
+            }
+        )
+    return rows
 
 
 def _n_networks(
@@ -86,17 +198,32 @@ def measure(n: int, dtype: torch.dtype, device: torch.device, scale: float = 1.0
         row[f"{sampler}_rate"] = b * DEPTH / t
         if sampler == "gram":
             z = torch.empty(b, K, n, device=device, dtype=dtype)
-            t_rng = _timed(
-                lambda z=z: [z.normal_(generator=gen) for _ in range(DEPTH)], device, repeat
-            )
-            row["rng_share"] = t_rng / t
+            if device.type == "cpu":  # the generator simulate uses: SFC64 into the buffer
+                npgen, arr = np.random.Generator(np.random.SFC64(0)), z.numpy()
+
+                def draw(arr=arr, npgen=npgen) -> None:
+                    for _ in range(DEPTH):
+                        npgen.standard_normal(out=arr, dtype=arr.dtype)
+
+            else:
+
+                def draw(z=z) -> None:
+                    for _ in range(DEPTH):
+                        z.normal_(generator=gen)
+
+            row["rng_share"] = _timed(draw, device, repeat) / t
         else:
             w = torch.empty(b, n, n, device=device, dtype=dtype)
             h = torch.randn(b, K, n, device=device, dtype=dtype)
 
-            def raw(w=w, h=h) -> None:
+            npgen = np.random.Generator(np.random.SFC64(0))
+
+            def raw(w=w, h=h, npgen=npgen) -> None:
                 for _ in range(DEPTH):
-                    w.normal_(generator=gen)
+                    if device.type == "cpu":
+                        npgen.standard_normal(out=w.numpy(), dtype=w.numpy().dtype)
+                    else:
+                        w.normal_(generator=gen)
                     torch.bmm(h, w)
 
             row["dense_efficiency"] = _timed(raw, device) / t
@@ -132,12 +259,33 @@ def main(argv: list[str] | None = None) -> None:
         torch.set_num_threads(args.threads)
     scale = 0.25 if args.quick else 1.0
     start = time.perf_counter()
-    rows = [measure(n, dt, device, scale) for dt in DTYPES for n in WIDTHS]
     where = torch.cuda.get_device_name(device) if device.type == "cuda" else platform.processor()
     print(
-        f"ReLU reduced residual (σ_w² = 2), L = {DEPTH}, k = {K}; torch {torch.__version__} on "
-        f"{device} ({where or platform.machine()}, {torch.get_num_threads()} threads)\n"
+        f"torch {torch.__version__} on {device} ({where or platform.machine()}, "
+        f"{torch.get_num_threads()} threads); L = {DEPTH}, k = {K}\n"
     )
+    gen_name = "NumPy SFC64 ziggurat" if device.type == "cpu" else "torch Philox normal_"
+    rate = generator_rate(device, torch.float64)
+    print(f"fastest exact float64 normal generator ({gen_name}): {rate / 1e6:.0f} M normals/s")
+    if device.type == "cuda":
+        bw = copy_bandwidth(device)
+        print(
+            f"memory bandwidth (device copy): {bw / 1e9:.0f} GB/s; the generator writes "
+            f"{8 * rate / 1e9:.0f} GB/s = {8 * rate / bw:.0%} of it"
+        )
+    print()
+    for n in WIDTHS:
+        for r in measure_families(n, device, scale, rate):
+            extra = ""
+            if device.type == "cuda":
+                extra = f"; {8 * r['normals'] * r['gram_rate'] / bw:.0%} of memory bandwidth"
+            print(
+                f"fastest {r['dtype']} n={r['n']} {r['family']}: gram {r['gram_rate']:,.0f} "
+                f"net·layer/s, fastest generator's limit {r['limit']:,.0f} "
+                f"({r['normals']:,.0f} normals per layer): {r['share']:.0%}{extra}"
+            )
+    print("\nReLU reduced residual (σ_w² = 2): dense and gram\n")
+    rows = [measure(n, dt, device, scale) for dt in DTYPES for n in WIDTHS]
     print(table(rows))
     print(f"\n({time.perf_counter() - start:.0f} s)")
 

@@ -154,6 +154,8 @@ def _psd_cholesky(s: torch.Tensor) -> torch.Tensor:
     PSD matrix its Schur-complement column is then 0, so setting F's column to 0 is exact. This
     covers zero columns (dead ReLU units) and identical inputs.
     """
+    if s.device.type == "cpu":  # NumPy on the shared memory: a tenth of torch's per-op cost
+        return torch.from_numpy(_psd_cholesky_host(s.numpy()))
     m = s.shape[-1]
     f = torch.zeros_like(s)
     tol = m * 64 * torch.finfo(s.dtype).eps
@@ -161,6 +163,19 @@ def _psd_cholesky(s: torch.Tensor) -> torch.Tensor:
         col = s[:, j:, j] - (f[:, j:, :j] * f[:, j : j + 1, :j]).sum(-1) if j else s[:, j:, j]
         pivot = col[:, :1]
         f[:, j:, j] = torch.where(pivot <= tol * s[:, j : j + 1, j], 0.0, col / pivot.sqrt())
+    return f
+
+
+def _psd_cholesky_host(s: np.ndarray) -> np.ndarray:
+    """:func:`_psd_cholesky` in NumPy (the same operations, row by row)."""
+    m = s.shape[-1]
+    f = np.zeros_like(s)
+    tol = m * 64 * np.finfo(s.dtype).eps
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for j in range(m):
+            col = s[:, j:, j] - (f[:, j:, :j] * f[:, j : j + 1, :j]).sum(-1) if j else s[:, j:, j]
+            pivot = col[:, :1]
+            f[:, j:, j] = np.where(pivot <= tol * s[:, j : j + 1, j], 0.0, col / np.sqrt(pivot))
     return f
 
 
@@ -532,6 +547,8 @@ class _Recorder:
         xk = x[:, :k]
         if self.pos_energy is not None:
             r = torch.clamp_min(xk, 0.0, out=ops.buffer("relu", tuple(xk.shape)))
+            if shift is not None and shift.any():  # at the recorded scale: no overflow
+                r.mul_(_ldexp_tensor(-shift[:, :k], x.device, x.dtype))
             self.pos_energy[:, layer] = ops.sq_norms(r)
         pos = _positive(xk)
         self.positive[:, layer] = _count(pos)

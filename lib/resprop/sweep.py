@@ -1,0 +1,309 @@
+"""Sweeps of (width, depth, seed, …) cells on Dask: ``python -m resprop.sweep demo --workers 2``.
+
+A sweep is a list of cells, each a JSON-able dict of parameters, and a function
+``fn(cell, seed) -> {name: array}`` importable by the workers (defined in a module, not in a
+notebook). Every cell is seeded from (sweep seed, the cell's own content), never from its
+position or from the worker that runs it, and runs with one torch thread; the merged result is
+therefore bit-identical to a one-process run whatever the number of workers or the order in
+which cells complete.
+
+* ``workers=0``: one process, no Dask at all.
+* ``workers=N`` (default 2): an embedded ``distributed.LocalCluster`` of N single-threaded
+  worker processes, started and closed by :func:`run_sweep`.
+* ``address="tcp://host:8786"``: an existing Dask scheduler (a real cluster; e.g. one started
+  with ``dask scheduler`` / ``dask worker``, or by ``dask-jobqueue`` on SLURM/PBS). The workers
+  need this library importable (same ``PYTHONPATH`` or an installed package).
+
+Results merge into one ``.npz`` file (:meth:`Sweep.save`): the arrays under ``"<cell>/<name>"``
+(cell index in the sweep's order) plus a JSON metadata string; it loads with
+``allow_pickle=False``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from tqdm import tqdm
+
+from . import _validate
+
+__all__ = ["Sweep", "cell_seed", "run_sweep", "simulate_cell"]
+
+CellFn = Callable[[dict, int], Mapping[str, Any]]
+_META = "__meta__"
+
+
+def cell_seed(seed: int, cell: Mapping[str, Any]) -> int:
+    """The seed of one cell: SeedSequence(seed, SHA-256 of the cell's canonical JSON).
+
+    It depends on the cell's content only, so it is the same in every process and order."""
+    digest = hashlib.sha256(_canonical(cell).encode()).digest()
+    words = [int.from_bytes(digest[i : i + 4], "little") for i in range(0, 16, 4)]
+    return int(np.random.SeedSequence([seed, *words]).generate_state(1, np.uint32)[0])
+
+
+def _canonical(cell: Mapping[str, Any]) -> str:
+    try:
+        return json.dumps(cell, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"cells: every cell must be a JSON-able dict ({err})") from err
+
+
+def _run_cell(fn: CellFn, cell: dict, seed: int) -> dict[str, np.ndarray]:
+    """One cell with one torch thread (the same arithmetic in every process)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        out = fn(cell, cell_seed(seed, cell))
+    finally:
+        torch.set_num_threads(threads)
+    if not isinstance(out, Mapping):
+        raise TypeError(f"fn: must return a dict of arrays, got {type(out).__name__}")
+    return {str(name): np.asarray(value) for name, value in out.items()}
+
+
+@dataclass
+class Sweep:
+    """The merged results: ``results[i][name]`` for cell ``cells[i]``, plus metadata."""
+
+    cells: list[dict]
+    results: list[dict[str, np.ndarray]]
+    meta: dict = field(default_factory=dict)
+
+    def stack(self, name: str) -> np.ndarray:
+        """``name`` of every cell stacked on a leading cell axis (equal shapes needed)."""
+        return np.stack([r[name] for r in self.results])
+
+    def identical(self, other: Sweep) -> bool:
+        """Bit-for-bit equality of cells and every result array."""
+        if self.cells != other.cells or len(self.results) != len(other.results):
+            return False
+        for a, b in zip(self.results, other.results, strict=True):
+            if a.keys() != b.keys():
+                return False
+            for name in a:
+                x, y = a[name], b[name]
+                if x.dtype != y.dtype or x.shape != y.shape or x.tobytes() != y.tobytes():
+                    return False
+        return True
+
+    def save(self, path: str | Path) -> Path:
+        """Write ``path`` (.npz): arrays ``"<i>/<name>"`` and the JSON metadata, atomically."""
+        path = Path(path)
+        arrays = {f"{i}/{k}": v for i, r in enumerate(self.results) for k, v in r.items()}
+        meta = json.dumps({**self.meta, "cells": self.cells}, sort_keys=True)
+        tmp = path.with_name(f".{path.name}.tmp.npz")
+        np.savez(tmp, **arrays, **{_META: np.array(meta)})
+        tmp.replace(path)
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> Sweep:
+        """Read a file written by :meth:`save` (no pickle)."""
+        with np.load(path, allow_pickle=False) as data:
+            meta = json.loads(str(data[_META]))
+            cells = meta.pop("cells")
+            results: list[dict[str, np.ndarray]] = [{} for _ in cells]
+            for key in data.files:
+                if key != _META:
+                    i, name = key.split("/", 1)
+                    results[int(i)][name] = data[key]
+        return cls(cells, results, meta)
+
+
+def run_sweep(
+    fn: CellFn,
+    cells: Sequence[Mapping[str, Any]],
+    *,
+    seed: int = 0,
+    workers: int = 2,
+    address: str | None = None,
+    progress: bool | None = None,
+) -> Sweep:
+    """Run ``fn(cell, cell_seed(seed, cell))`` for every cell and merge in the cells' order.
+
+    ``workers=0`` runs in this process; ``workers=N`` on an embedded LocalCluster of N
+    single-threaded processes; ``address`` connects to an existing scheduler instead (then
+    ``workers`` is ignored). ``progress``: a tqdm bar on a terminal only (None: after 2 s).
+    """
+    if not callable(fn):
+        raise TypeError(f"fn: expected a function fn(cell, seed), got {type(fn).__name__}")
+    cells = [dict(c) if isinstance(c, Mapping) else c for c in cells]
+    if not cells or not all(isinstance(c, dict) for c in cells):
+        raise ValueError("cells: expected a non-empty sequence of dicts")
+    keys = [_canonical(c) for c in cells]
+    if len(set(keys)) != len(keys):
+        raise ValueError("cells: two cells are equal (they would get the same seed)")
+    seed = _validate.integer("seed", seed, minimum=0)
+    workers = _validate.integer("workers", workers, minimum=0)
+    if address is not None and not isinstance(address, str):
+        raise ValueError(f"address: expected a scheduler address string, got {address!r}")
+    from .simulate import _on_terminal
+
+    bar = tqdm(
+        total=len(cells),
+        unit="cell",
+        delay=0.0 if progress else 2.0,
+        disable=progress is False or not _on_terminal(),
+        desc="sweep",
+    )
+    start = time.perf_counter()
+    results: list[dict[str, np.ndarray] | None] = [None] * len(cells)
+    timing = {"startup_s": 0.0, "start": start}
+    with bar:
+        if address is None and workers == 0:
+            for i, cell in enumerate(cells):
+                results[i] = _run_cell(fn, cell, seed)
+                bar.update()
+            where = "one process"
+        else:
+            where = _run_distributed(fn, cells, seed, workers, address, results, bar, timing)
+    meta = {
+        "seed": seed,
+        "where": where,
+        "wall_s": time.perf_counter() - timing["start"],
+        "startup_s": timing["startup_s"],
+        "function": f"{getattr(fn, '__module__', '?')}.{getattr(fn, '__qualname__', '?')}",
+    }
+    return Sweep(cells, results, meta)  # type: ignore[arg-type]
+
+
+def _run_distributed(
+    fn: CellFn,
+    cells: list[dict],
+    seed: int,
+    workers: int,
+    address: str | None,
+    results: list,
+    bar: tqdm,
+    timing: dict,
+) -> str:
+    from distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    if address is None:
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=40,
+        )
+    client = Client(cluster if cluster is not None else address)
+    try:
+        client.run(_warm_up)  # import torch and the library on every worker before timing
+        now = time.perf_counter()
+        timing["startup_s"], timing["start"] = now - timing["start"], now
+        futures = {
+            client.submit(_run_cell, fn, cell, seed, key=f"cell-{i}-{_digest(cell)}", pure=False): i
+            for i, cell in enumerate(cells)
+        }
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            bar.update()
+        n = len(client.scheduler_info().get("workers", {}))
+        where = f"LocalCluster({workers} workers)" if cluster else f"{address} ({n} workers)"
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    return where
+
+
+def _warm_up() -> None:
+    from . import networks, simulate  # noqa: F401
+
+
+def _digest(cell: Mapping[str, Any]) -> str:
+    return hashlib.sha256(_canonical(cell).encode()).hexdigest()[:12]
+
+
+# ---------------------------------------------------------------------------------------------
+# a ready-made cell: one simulate() call, summarised per layer
+
+
+def simulate_cell(cell: dict, seed: int) -> dict[str, np.ndarray]:
+    """One :func:`resprop.simulate.simulate` run, summarised as mean and SE per layer.
+
+    ``cell``: ``family`` (a class name of :mod:`resprop.networks`), ``width``, ``depth``,
+    ``n_networks``, optional ``params`` (the family's keyword arguments), ``k`` inputs (default
+    2, drawn N(0, I) from ``input_seed``, default 0), ``n_tangents`` (0), ``sampler`` ("gram"),
+    ``device`` ("cpu"; the same device gives the same bits) and ``fields`` (default
+    ``["log_sq_norm", "correlation"]``). Returns ``<field>_mean`` and ``<field>_sem`` (over
+    networks) for each field.
+    """
+    from . import networks
+    from .simulate import simulate
+
+    family = getattr(networks, str(cell.get("family", "ReducedResidual")), None)
+    if not (isinstance(family, type) and issubclass(family, networks.Network)):
+        raise ValueError(f"family: not a network family: {cell.get('family')!r}")
+    net = family(cell["width"], cell["depth"], **cell.get("params", {}))
+    k = int(cell.get("k", 2))
+    u = np.random.default_rng(int(cell.get("input_seed", 0))).standard_normal((k, net.in_features))
+    rec = simulate(
+        net,
+        u,
+        int(cell["n_networks"]),
+        sampler=cell.get("sampler", "gram"),
+        device=cell.get("device", "cpu"),
+        seed=seed,
+        n_tangents=int(cell.get("n_tangents", 0)),
+        progress=False,
+    )
+    out = {}
+    for name in cell.get("fields", ["log_sq_norm", "correlation"]):
+        out[f"{name}_mean"], out[f"{name}_sem"] = rec.mean(name), rec.sem(name)
+    return out
+
+
+def demo_cells(scale: float = 1.0) -> list[dict]:
+    """The demo sweep: ReLU ResNets at 2 widths × 3 depths × 2 seeds (`replica`)."""
+    return [
+        {
+            "family": "ReducedResidual",
+            "width": n,
+            "depth": L,
+            "n_networks": max(2, int(scale * 2**17 / (n * L) * 64)),
+            "params": {"sigma_w2": 2.0},
+            "replica": r,
+        }
+        for n in (128, 512)
+        for L in (16, 64, 128)
+        for r in range(2)
+    ]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m resprop.sweep", description=__doc__)
+    parser.add_argument("command", choices=["demo"])
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--address", default=None, help="a Dask scheduler (default: embedded)")
+    parser.add_argument("--scale", type=float, default=1.0, help="networks per cell, relative")
+    parser.add_argument("--out", default=None, help="save the merged result (.npz) here")
+    args = parser.parse_args(argv)
+    cells = demo_cells(args.scale)
+    one = run_sweep(simulate_cell, cells, seed=0, workers=0)
+    many = run_sweep(simulate_cell, cells, seed=0, workers=args.workers, address=args.address)
+    t1, tn, t0 = one.meta["wall_s"], many.meta["wall_s"], many.meta["startup_s"]
+    print(
+        f"{len(cells)} cells: one process {t1:.1f} s; {many.meta['where']} {tn:.1f} s "
+        f"(+ {t0:.1f} s to start the cluster and import the library on its workers)"
+    )
+    print(f"identical: {one.identical(many)}")
+    print(f"speedup: {t1 / tn:.2f}× ({t1 / (tn + t0):.2f}× counting the start-up)")
+    if args.out:
+        print(f"saved {many.save(args.out)}")
+
+
+if __name__ == "__main__":
+    main()
