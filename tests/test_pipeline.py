@@ -61,6 +61,8 @@ def test_erf_is_scaled_to_unit_slope():
 
 # ---- parameter validation: every bad input names its parameter ----------------------------
 
+_OUTSIDE = claims.Check.outside("c", reason="r")
+_ALT = {"alternative": 0.0, "alternative_label": "a"}
 BAD_INPUTS = [
     (lambda: activations.get_activation("softplus"), "activation"),
     (lambda: activations.get_activation("alpha_relu"), "alpha"),
@@ -71,14 +73,11 @@ BAD_INPUTS = [
     (lambda: profiles.sizes("99_nonexistent", "quick"), "chapter"),
     (lambda: profiles.resolve_device("tpu"), "device"),
     (lambda: Chapter("00_introduction", seed=-1), "seed"),
-    (lambda: claims.Claim("x", "s", "nobody", "reproduced"), "paper"),
-    (lambda: claims.Claim("x", "s", "book", "maybe"), "verdict"),
-    (lambda: claims.Claim("", "s", "book", "reproduced"), "id"),
-    (lambda: claims.Claim.compare("x", "s", "book", theory=1.0, measured=1.0, se=-1.0), "se"),
-    (
-        lambda: claims.Claim.compare("x", "s", "book", theory=math.inf, measured=1.0, se=1.0),
-        "theory",
-    ),
+    (lambda: claims.Claim("x", "s", "nobody", tests="t", checks=[_OUTSIDE]), "paper"),
+    (lambda: claims.Check("c", "maybe"), "verdict"),
+    (lambda: claims.Claim("", "s", "book", tests="t", checks=[_OUTSIDE]), "id"),
+    (lambda: claims.Check.compare("c", theory=1.0, measured=1.0, se=-1.0, **_ALT), "se"),
+    (lambda: claims.Check.compare("c", theory=math.inf, measured=1.0, se=1.0, **_ALT), "theory"),
     (lambda: figures.save(Figure(), "../escape", chapter="c"), "name"),
     (lambda: figures.save("not a figure", "ok", chapter="c"), "fig"),
     (lambda: kernels.reduced_residual_kernels([[1.0, 0.5], [0.0, 1.0]], 3), "K0"),
@@ -134,26 +133,7 @@ def test_save_is_atomic_when_drawing_fails(tmp_path):
 # ---- claims and the scorecard ---------------------------------------------------------------
 
 
-def test_compare_verdict_follows_the_tolerance():
-    ok = claims.Claim.compare("a", "s", "book", theory=1.0, measured=1.39, se=0.1)
-    bad = claims.Claim.compare("b", "s", "book", theory=1.0, measured=1.41, se=0.1)
-    assert ok.verdict == "reproduced" and bad.verdict == "not reproduced"
-    assert math.isclose(ok.z_score, 3.9)
-
-
-def test_scorecard_lists_every_claim_and_rejects_missing_verdicts(tmp_path):
-    records = [
-        claims.Claim.compare("c1", "first", "YS17", theory=0.0, measured=0.1, se=0.1),
-        claims.Claim("c2", "second", "LNR21", "not decidable at this profile"),
-    ]
-    claims.write_claims(records, "01_demo", profile="quick", directory=tmp_path)
-    page = book.write_scorecard(tmp_path, tmp_path / "scorecard.md").read_text()
-    assert "c1" in page and "c2" in page and "2 claims" in page
-    payload = json.loads((tmp_path / "01_demo.json").read_text())
-    payload["claims"][0]["verdict"] = None
-    (tmp_path / "01_demo.json").write_text(json.dumps(payload))
-    with pytest.raises(ValueError, match="verdict"):
-        claims.load_claims(tmp_path)
+# The verdict rule, claim files and the scorecard are tested in tests/test_claims.py.
 
 
 # ---- execution and the offline check --------------------------------------------------------

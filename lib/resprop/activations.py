@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from numbers import Real
 from typing import Any
 
 import numpy as np
@@ -48,10 +49,16 @@ class Activation:
     alpha: float | None = None
 
     def __post_init__(self) -> None:
+        if not isinstance(self.name, str):
+            raise TypeError(f"activation: expected a name, got {type(self.name).__name__}")
         name = _ALIASES.get(self.name, self.name)
         if name not in ACTIVATIONS:
             raise ValueError(f"activation: unknown name {self.name!r}; choose one of {ACTIVATIONS}")
         object.__setattr__(self, "name", name)
+        if self.alpha is not None and (
+            isinstance(self.alpha, bool) or not isinstance(self.alpha, Real)
+        ):
+            raise TypeError(f"alpha: expected a real number, got {self.alpha!r}")
         if name == "alpha_relu":
             if self.alpha is None or not math.isfinite(self.alpha) or self.alpha <= 0:
                 raise ValueError(
@@ -118,5 +125,5 @@ def get_activation(name: str | Activation, alpha: float | None = None) -> Activa
             raise ValueError("alpha: given twice, with different values")
         return name
     if not isinstance(name, str):
-        raise ValueError(f"activation: expected a name, got {type(name).__name__}")
+        raise TypeError(f"activation: expected a name or an Activation, got {type(name).__name__}")
     return Activation(name, alpha)
