@@ -307,7 +307,8 @@ ch.save(
 )
 
 # %% [markdown]
-# Every configuration follows the same curve: the mean kernel does not care whether the
+# Every configuration in {numref}`fig-03_commuting_limits-kernel_flow` follows the same
+# curve: the mean kernel does not care whether the
 # network is wide and shallow or narrow and deep. What $n$ controls is the *spread* of single
 # networks around it (the thin lines), which shrinks like $n^{-1/2}$, whatever $L$.
 #
@@ -1228,7 +1229,8 @@ ch.save(
 )
 
 # %% [markdown]
-# All routes end at the ODE's covariance: width first (the recursion, error $\propto 1/L$),
+# All routes in {numref}`fig-03_commuting_limits-order_of_limits` end at the ODE's
+# covariance: width first (the recursion, error $\propto 1/L$),
 # depth first (the SDE at width $n$, error $\propto 1/n$), and jointly along $L = n$. The
 # depth-first bias is positive for ReLU and negative for tanh (the fitted amplitudes, printed
 # above), and the simulator's deep network agrees with the SDE at its width (printed above;
