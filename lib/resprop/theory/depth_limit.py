@@ -20,9 +20,11 @@ for l = 1..L, with layer l at time t = l/L ∈ [0, 1]. The paper's set-up is τ 
   :func:`linear_limiting_kernel`) and a separable quadrature for the diagonal
   (:func:`diagonal_flow`).
 * **Depth first at finite width** (the paper's proof route): the network is the Euler–Maruyama
-  scheme of an SDE; for linear φ its squared norm is a geometric Brownian motion, so
-  ln(q_1/q_0) is exactly Gaussian (:func:`linear_depth_first_law`) — a non-Gaussian
-  (log-normal) pre-activation law at finite n, Gaussian only as n → ∞.
+  scheme of the SDE dh_i = τσ_w G(h)^{1/2} dB_i of its n neurons, G = φ(h)ᵀφ(h)/n (simulated
+  by ``resprop.sde``, on the simulation side); for linear φ its squared norm is a geometric
+  Brownian motion, so ln(q_1/q_0) is exactly Gaussian (:func:`linear_depth_first_law`) — a
+  non-Gaussian (log-normal) pre-activation law at finite n, Gaussian only as n → ∞. For any φ
+  the SDE's mean kernel approaches the ODE's Q_1 like 1/n (Itô: dE[K] = τ²σ_w² E[G] dt).
 
 Nothing here imports the simulation. Everything is float64.
 """
