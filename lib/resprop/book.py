@@ -132,6 +132,7 @@ def write_scorecard(claims_dir: str | os.PathLike[str], target: str | os.PathLik
         ]
         for c in payload["claims"]:
             total[c["verdict"]] += 1
+            c = {**next(k for k in c["checks"] if k["label"] == c["decided_by"]), **c}
             measured = _fmt(c["measured"]) + (f" ± {_fmt(c['se'])}" if c.get("se") else "")
             if c.get("tolerance") is not None:
                 measured += f" (tolerance {_fmt(c['tolerance'])})"

@@ -4,13 +4,16 @@ A chapter's first code cell after ``parameters`` is::
 
     ch = Chapter("02_log_gaussian", profile=profile, device=device, seed=seed)
 
-then ``ch.sizes`` gives the profile's experiment sizes, ``ch.save(fig, "name")`` writes a figure
-with provenance, ``ch.record(claim)`` collects a claim, and ``ch.finish()`` writes
-``build/claims/<chapter>.json``.
+then ``ch.sizes`` gives the profile's experiment sizes, ``ch.declare(id, statement, paper=…,
+tests=…)`` declares each claim up front, ``ch.save(fig, "name", caption=…)`` writes a figure with
+provenance, ``ch.record(id, *checks)`` decides a declared claim from its checks, and
+``ch.finish()`` writes ``build/claims/<chapter>.json`` (and fails unless every declared claim
+was recorded).
 """
 
 from __future__ import annotations
 
+import inspect
 import os
 import time
 from pathlib import Path
@@ -45,6 +48,7 @@ class Chapter:
         self.seed = seed
         self.root = Path(root)
         self.claims: list[claims.Claim] = []
+        self.declared: dict[str, dict[str, str]] = {}
         self._start = time.perf_counter()
         figures.use_style()
 
@@ -62,21 +66,85 @@ class Chapter:
         p = self.provenance
         return f"Profile {self.profile!r} ({scale}) on {p['device']}, seed {self.seed}."
 
-    def save(self, fig: Figure, name: str) -> Path:
-        """Save ``fig`` as ``figures/<chapter>/<name>.{png,pdf}`` with provenance."""
+    def save(
+        self, fig: Figure, name: str, *, caption: str | None = None, alt: str | None = None
+    ) -> Any:
+        """Save ``fig`` as ``figures/<chapter>/<name>.{png,pdf}`` with provenance and caption."""
+        accepted = inspect.signature(figures.save).parameters  # until figures.save takes them
+        given = {"caption": caption, "alt": alt}
+        extra = {k: v for k, v in given.items() if v is not None and k in accepted}
         return figures.save(
-            fig, name, chapter=self.name, provenance=self.provenance, root=self.root
+            fig, name, chapter=self.name, provenance=self.provenance, root=self.root, **extra
         )
 
-    def record(self, claim: claims.Claim) -> claims.Claim:
-        """Collect ``claim`` for the chapter's claim file and return it."""
-        self.claims.append(claim)
-        return claim
+    def declare(self, id: str, statement: str, *, paper: str, tests: str) -> None:
+        """Declare a claim up front: its id, statement, paper and what is tested."""
+        claims.Claim(id, statement, paper, tests=tests, checks=[_PROBE])  # validates the fields
+        if id in self.declared:
+            raise ValueError(f"id: claim {id!r} is declared twice in {self.name}")
+        self.declared[id] = {"statement": statement, "paper": paper, "tests": tests}
+
+    def record(
+        self,
+        claim: str | claims.Claim,
+        *checks: claims.Check,
+        figure: str | None = None,
+        note: str = "",
+    ) -> claims.Claim:
+        """Decide the declared claim ``claim`` (its id) from ``checks``; returns the Claim.
+
+        Make it the last expression of its cell: the Claim displays as a verdict box.
+        """
+        if isinstance(claim, claims.Claim):  # v1 shim: remove when all chapters use v2
+            if checks or figure is not None or note:
+                raise TypeError("record: a v1 Claim takes no further arguments")
+            if claim.id in self.declared:
+                raise ValueError(f"id: claim {claim.id!r} is declared; record it by its id")
+            self._check_new(claim.id)
+            self.claims.append(claim)
+            return claim
+        if not isinstance(claim, str):
+            raise TypeError(f"claim: expected a declared claim id, got {type(claim).__name__}")
+        if claim not in self.declared:
+            raise ValueError(
+                f"id: claim {claim!r} was not declared in {self.name}; declare it first with "
+                f"ch.declare({claim!r}, statement, paper=..., tests=...)"
+            )
+        self._check_new(claim)
+        if not checks:
+            raise ValueError(f"checks: claim {claim!r} needs at least one Check")
+        recorded = claims.Claim(
+            claim, **self.declared[claim], checks=checks, figure=figure, note=note
+        )
+        self.claims.append(recorded)
+        return recorded
+
+    def _check_new(self, id: str) -> None:
+        if any(c.id == id for c in self.claims):
+            raise ValueError(f"id: claim {id!r} is recorded twice in {self.name}")
 
     def finish(self) -> Path:
-        """Write ``build/claims/<chapter>.json`` and report the chapter's run time."""
+        """Write ``build/claims/<chapter>.json``; every declared claim must have been recorded."""
+        recorded = [c.id for c in self.claims]
+        missing = [i for i in self.declared if i not in recorded]
+        legacy = [c.id for c in self.claims if c.checks[0].legacy]  # v1 shim: remove later
+        undeclared = [i for i in recorded if i not in self.declared and i not in legacy]
+        if missing or undeclared:
+            raise ValueError(
+                f"claims: {self.name} "
+                + "; ".join(
+                    part
+                    for part in (
+                        f"declared but never recorded: {', '.join(missing)}" if missing else "",
+                        f"recorded but not declared: {', '.join(undeclared)}" if undeclared else "",
+                    )
+                    if part
+                )
+            )
+        order = {i: k for k, i in enumerate(self.declared)}
+        ordered = sorted(self.claims, key=lambda c: order.get(c.id, len(order)))
         path = claims.write_claims(
-            self.claims,
+            ordered,
             self.name,
             profile=self.profile,
             directory=self.root / "build" / "claims",
@@ -84,3 +152,6 @@ class Chapter:
         elapsed = time.perf_counter() - self._start
         print(f"{self.name}: {len(self.claims)} claims written to {path} ({elapsed:.0f} s)")
         return path
+
+
+_PROBE = claims.Check.outside("probe", reason="validates a declaration")

@@ -1,20 +1,32 @@
-"""Monte Carlo estimators with their standard errors.
+"""Monte Carlo estimators with their standard errors, slope fits and 1/n extrapolation.
 
 Chapters and tests use them to put a simulated number next to a theoretical one. Every
 estimate treats the B networks as independent samples and returns (estimate, standard error).
 They belong to neither route: no theory, no simulation, only statistics.
+
+``axis``: the moment estimators reduce over ``axis`` (the networks); ``axis=None`` (the
+default) flattens the input first. With an axis the estimate and its SE are arrays of the
+remaining shape. Every input must be finite (a NaN or inf raises ``ValueError``, naming the
+parameter): a silent NaN in an estimate is always a bug upstream.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
+import scipy.stats
 from numpy.typing import ArrayLike
 from scipy.special import logsumexp
 
 __all__ = [
+    "Extrapolation",
+    "SlopeFit",
     "excess_kurtosis",
+    "extrapolate_inverse_n",
+    "fit_slope",
+    "fit_slope_of_mean",
     "log_mean_exp",
     "loglog_slope",
     "mean_se",
@@ -22,73 +34,114 @@ __all__ = [
     "variance_se",
 ]
 
+Estimate = tuple[float, float] | tuple[np.ndarray, np.ndarray]
 
-def _samples(x: ArrayLike, minimum: int = 2) -> np.ndarray:
-    x = np.asarray(x, dtype=float).ravel()
-    if x.size < minimum or not np.all(np.isfinite(x)):
-        raise ValueError(f"samples: need at least {minimum} finite values")
+
+def _finite(name: str, value: ArrayLike) -> np.ndarray:
+    try:
+        x = np.asarray(value, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name}: expected real numbers, got {type(value).__name__}") from exc
+    if not np.all(np.isfinite(x)):
+        bad = int(np.sum(~np.isfinite(x)))
+        raise ValueError(f"{name}: must be finite, got {bad} NaN/inf of {x.size} values")
     return x
 
 
-def mean_se(samples: ArrayLike) -> tuple[float, float]:
+def _axis(x: np.ndarray, axis: int | None) -> tuple[np.ndarray, int]:
+    """``x`` with the reduction axis last (flattened if None) and its length."""
+    if axis is None:
+        return x.ravel(), x.size
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"axis: expected an integer or None, got {axis!r}")
+    if x.ndim == 0 or not -x.ndim <= axis < x.ndim:
+        raise ValueError(f"axis: {axis} is out of range for an array of shape {x.shape}")
+    x = np.moveaxis(x, axis, -1)
+    return x, x.shape[-1]
+
+
+def _samples(x: ArrayLike, minimum: int = 2, axis: int | None = None, name: str = "samples"):
+    x, B = _axis(_finite(name, x), axis)
+    if B < minimum:
+        raise ValueError(f"{name}: need at least {minimum} values along the axis, got {B}")
+    return x, B
+
+
+def _out(*values):
+    """Floats for 0-d results, arrays otherwise."""
+    res = tuple(float(v) if np.ndim(v) == 0 else np.asarray(v, dtype=float) for v in values)
+    return res
+
+
+def mean_se(samples: ArrayLike, *, axis: int | None = None) -> Estimate:
     """Mean x̄ over networks and its standard error sd(x)/√B."""
-    x = _samples(samples)
-    return float(x.mean()), float(x.std(ddof=1) / math.sqrt(x.size))
+    x, B = _samples(samples, axis=axis)
+    return _out(x.mean(axis=-1), x.std(axis=-1, ddof=1) / math.sqrt(B))
 
 
-def variance_se(samples: ArrayLike) -> tuple[float, float]:
+def variance_se(samples: ArrayLike, *, axis: int | None = None) -> Estimate:
     """Sample variance s² (ddof=1) and its standard error √((m₄ − s⁴)/B) (delta method)."""
-    x = _samples(samples, 4)
-    B = x.size
-    s2 = float(np.var(x, ddof=1))
-    m4 = float(np.mean((x - x.mean()) ** 4))
-    return s2, math.sqrt(max(m4 - s2**2, 0.0) / B)
+    x, B = _samples(samples, 4, axis)
+    s2 = np.var(x, axis=-1, ddof=1)
+    m4 = np.mean((x - x.mean(axis=-1, keepdims=True)) ** 4, axis=-1)
+    return _out(s2, np.sqrt(np.maximum(m4 - s2**2, 0.0) / B))
 
 
-def log_mean_exp(samples: ArrayLike) -> tuple[float, float]:
+def log_mean_exp(samples: ArrayLike, *, axis: int | None = None) -> Estimate:
     """ln mean(e^x), computed with logsumexp, and its delta-method SE sd(e^x)/(mean(e^x)√B)."""
-    x = _samples(samples)
-    w = np.exp(x - x.max())
-    se = w.std(ddof=1) / (w.mean() * math.sqrt(x.size))
-    return float(logsumexp(x) - math.log(x.size)), float(se)
+    x, B = _samples(samples, axis=axis)
+    w = np.exp(x - x.max(axis=-1, keepdims=True))
+    se = w.std(axis=-1, ddof=1) / (w.mean(axis=-1) * math.sqrt(B))
+    return _out(logsumexp(x, axis=-1) - math.log(B), se)
 
 
-def excess_kurtosis(samples: ArrayLike) -> tuple[float, float]:
+def excess_kurtosis(samples: ArrayLike, *, axis: int = 0) -> Estimate:
     """Pooled excess kurtosis E[x⁴]/E[x²]² − 3 of zero-mean samples, with a network-level SE.
 
     ``samples`` has shape (B, N): N values (e.g. the neurons) from each of B independent
-    networks. Moments are about 0 (pre-activations have mean exactly 0). With per-network means
-    a_b = mean x⁴ and c_b = mean x², the estimate is ā/c̄² − 3 and its standard error the delta
-    method over networks, √(gᵀΣg/B), g = (1/c̄², −2ā/c̄³), Σ the covariance of (a_b, c_b): this
-    accounts for the dependence between neurons of one network. Returns (kurtosis, se).
+    networks, the networks along ``axis`` and the neurons along the last axis (any other axes
+    are a batch). Moments are about 0 (pre-activations have mean exactly 0). With
+    per-network means a_b = mean x⁴ and c_b = mean x², the estimate is ā/c̄² − 3 and its
+    standard error the delta method over networks, √(gᵀΣg/B), g = (1/c̄², −2ā/c̄³), Σ the
+    covariance of (a_b, c_b): this accounts for the dependence between neurons of one network.
+    Returns (kurtosis, se).
     """
-    x = np.asarray(samples, dtype=float)
-    if x.ndim != 2 or x.shape[0] < 2 or x.shape[1] < 1:
+    x = _finite("samples", samples)
+    if x.ndim < 2:
         raise ValueError(f"samples: expected shape (B ≥ 2, N ≥ 1), got {x.shape}")
-    a = np.mean(x**4, axis=1)
-    c = np.mean(x**2, axis=1)
-    A, C = a.mean(), c.mean()
-    if C <= 0:
-        raise ValueError("samples: all zero")
-    g = np.array([1 / C**2, -2 * A / C**3])
-    cov = np.cov(np.stack([a, c]))
-    return float(A / C**2 - 3), float(np.sqrt(g @ cov @ g / len(a)))
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"axis: expected an integer, got {axis!r}")
+    if not -x.ndim <= axis < x.ndim or axis % x.ndim == x.ndim - 1:
+        raise ValueError(f"axis: must name a network axis other than the last, got {axis}")
+    x = np.moveaxis(x, axis, -2)
+    if x.shape[-2] < 2 or x.shape[-1] < 1:
+        raise ValueError(f"samples: expected B ≥ 2 networks and N ≥ 1 values, got {x.shape}")
+    B = x.shape[-2]
+    a = np.mean(x**4, axis=-1)
+    c = np.mean(x**2, axis=-1)
+    A, C = a.mean(axis=-1), c.mean(axis=-1)
+    if np.any(C <= 0):
+        raise ValueError("samples: all zero (the kurtosis is undefined)")
+    ga, gc = 1 / C**2, -2 * A / C**3
+    da, dc = a - A[..., None], c - C[..., None]
+    var = (ga[..., None] * da + gc[..., None] * dc) ** 2
+    se = np.sqrt(var.sum(axis=-1) / (B - 1) / B)
+    return _out(A / C**2 - 3, se)
 
 
-def rms_with_se(errors: ArrayLike) -> tuple[float, float]:
+def rms_with_se(errors: ArrayLike, *, axis: int | None = None) -> Estimate:
     """Root-mean-square r = √(mean e²) of per-network errors, with its delta-method SE.
 
-    SE(r) = sd(e²)/(2 r √B) over the B networks (independent), from SE(mean e²) = sd(e²)/√B.
-    Infinite errors (a network whose norm vanished) make r infinite.
+    SE(r) = sd(e²)/(2 r √B) over the B networks (independent), from SE(mean e²) = sd(e²)/√B
+    (0 when every error is 0). The errors must be finite: exclude networks whose error is
+    infinite (a vanished norm) and report how many there were.
     """
-    e = np.asarray(errors, dtype=float).ravel()
-    if e.size < 2:
-        raise ValueError(f"errors: need at least 2 values, got {e.size}")
+    e, B = _samples(errors, axis=axis, name="errors")
     sq = e**2
-    r = float(np.sqrt(sq.mean()))
-    if not math.isfinite(r) or r == 0:
-        return r, math.nan
-    return r, float(sq.std(ddof=1) / (2 * r * math.sqrt(e.size)))
+    r = np.sqrt(sq.mean(axis=-1))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        se = np.where(r > 0, sq.std(axis=-1, ddof=1) / (2 * r * math.sqrt(B)), 0.0)
+    return _out(r, se)
 
 
 def loglog_slope(x: ArrayLike, y: ArrayLike, se: ArrayLike) -> tuple[float, float]:
@@ -98,14 +151,213 @@ def loglog_slope(x: ArrayLike, y: ArrayLike, se: ArrayLike) -> tuple[float, floa
     1/SE(ln y_i)², so slope = Σw(u−ū)(v−v̄)/Σw(u−ū)², SE = 1/√(Σw(u−ū)²), u = ln x, v = ln y
     (the SE assumes the log-linear model holds; it is not inflated by lack of fit).
     """
-    x, y, se = (np.asarray(a, dtype=float).ravel() for a in (x, y, se))
+    x, y, se = (_finite(n, a).ravel() for n, a in (("x", x), ("y", y), ("se", se)))
     if not (x.shape == y.shape == se.shape) or x.size < 2:
-        raise ValueError("x, y, se: need equal lengths ≥ 2")
-    if np.any(x <= 0) or np.any(y <= 0) or np.any(se <= 0):
-        raise ValueError("x, y, se: must be positive")
+        raise ValueError(f"x, y, se: need equal lengths ≥ 2, got {x.size}, {y.size}, {se.size}")
+    for name, arr in (("x", x), ("y", y), ("se", se)):
+        if np.any(arr <= 0):
+            raise ValueError(f"{name}: must be positive, got min {arr.min():g}")
     u, v, w = np.log(x), np.log(y), (y / se) ** 2
     ub, vb = np.sum(w * u) / w.sum(), np.sum(w * v) / w.sum()
     sxx = np.sum(w * (u - ub) ** 2)
     if sxx == 0:
         raise ValueError("x: needs at least two distinct values")
     return float(np.sum(w * (u - ub) * (v - vb)) / sxx), float(1 / np.sqrt(sxx))
+
+
+# --------------------------------------------------------------------------------------------
+# slopes of curves against depth (exponent fits)
+
+
+@dataclass(frozen=True)
+class SlopeFit:
+    """A fitted slope with its uncertainty.
+
+    ``slope``: least-squares slope of y against the transformed depth on the window.
+    ``se``: for a (B, L+1) sample of networks, the standard error across networks of the
+    per-network slopes (sd/√B); for a single deterministic curve, NaN. ``drift``: the slope on
+    the window's second half minus that on its first half, a measure of how far from its
+    asymptote a deterministic curve still is. ``window``: (lo, hi) in layers.
+    """
+
+    slope: float
+    se: float
+    drift: float
+    window: tuple[int, int]
+    n: int
+
+
+_X_TRANSFORMS = {"log": np.log, "sqrt": np.sqrt, "linear": lambda x: x}
+
+
+def _ols_slope(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    xc = x - x.mean()
+    return (y - y.mean(axis=-1, keepdims=True)) @ xc / (xc @ xc)
+
+
+def _window(window, layers: np.ndarray, x_scale: str) -> tuple[float, float, np.ndarray]:
+    if isinstance(window, (str, bytes)) or np.ndim(window) != 1 or len(window) != 2:
+        raise ValueError(f"window: expected (lo, hi), got {window!r}")
+    lo, hi = (float(_finite("window", w)) for w in window)
+    if lo < 0 or hi < lo:
+        raise ValueError(f"window: expected 0 ≤ lo ≤ hi, got {window!r}")
+    sel = (layers >= lo) & (layers <= hi)
+    if x_scale == "log":
+        sel &= layers > 0
+    if sel.sum() < 4:
+        raise ValueError(f"window: needs at least 4 layers inside {window}")
+    return lo, hi, sel
+
+
+def fit_slope(
+    layers: ArrayLike,
+    y: ArrayLike,
+    *,
+    window: tuple[float, float],
+    x_scale: str = "log",
+) -> SlopeFit:
+    r"""Slope of y against t(l) on l ∈ [lo, hi]; t = ln l, √l or l (``x_scale``).
+
+    ``y`` is a curve (L+1,) (e.g. ln p^l from the recursion) or a sample (B, L+1) of networks
+    (e.g. ln ‖x^l‖²/n): then the slope is fitted per network and the result is their mean with
+    standard error sd/√B, which is the uncertainty of an exponent measured on simulated
+    networks. Exponents: ln p vs ln l → 1/(1−α) for α-ReLU; ln χ vs √l → the tanh constant;
+    ln(1−e) vs ln l → −2 for ReLU (reconstruction §4.1 fits on [L/4, L]).
+    """
+    if x_scale not in _X_TRANSFORMS:
+        raise ValueError(f"x_scale: expected one of {tuple(_X_TRANSFORMS)}, got {x_scale!r}")
+    layers = _finite("layers", layers)
+    y = np.asarray(y, dtype=float)
+    if layers.ndim != 1 or y.ndim not in (1, 2) or y.shape[-1] != layers.size:
+        raise ValueError(f"y: expected shape ({layers.size},) or (B, {layers.size}), got {y.shape}")
+    lo, hi, sel = _window(window, layers, x_scale)
+    x = _X_TRANSFORMS[x_scale](layers[sel])
+    ys = y[..., sel]
+    if not np.all(np.isfinite(ys)):
+        raise ValueError("y: must be finite inside the window")
+    slopes = _ols_slope(x, ys)
+    mean_curve = ys if ys.ndim == 1 else ys.mean(axis=0)
+    half = x.size // 2
+    drift = float(
+        _ols_slope(x[half:], mean_curve[half:]) - _ols_slope(x[: half + 1], mean_curve[: half + 1])
+    )
+    if ys.ndim == 1:
+        return SlopeFit(float(slopes), math.nan, drift, (int(lo), int(hi)), 1)
+    if ys.shape[0] < 2:
+        raise ValueError(f"y: a sample needs B ≥ 2 networks, got {ys.shape[0]}")
+    se = float(np.std(slopes, ddof=1) / math.sqrt(slopes.size))
+    return SlopeFit(float(slopes.mean()), se, drift, (int(lo), int(hi)), int(slopes.size))
+
+
+def fit_slope_of_mean(
+    layers: ArrayLike,
+    samples: ArrayLike,
+    *,
+    window: tuple[float, float],
+    x_scale: str = "log",
+    y_transform: str = "log",
+    n_boot: int = 400,
+    seed: int = 0,
+) -> SlopeFit:
+    r"""Slope of g(mean over networks) against t(l), with a bootstrap standard error.
+
+    ``samples`` (B, L+1), e.g. p^l = ‖x^l‖²/n of B networks; g = ln (``y_transform="log"``),
+    ln(1 − ·) (``"log1m"``, for 1 − e) or the identity (``"none"``). The mean is what the
+    mean-field recursion predicts (E p, E χ-ratio), so this slope is compared with the
+    recursion's on the same window; the per-network slopes of :func:`fit_slope` estimate the
+    slope of E ln p instead, which differs by the finite-width (Jensen) term. SE: standard
+    deviation of the slope over ``n_boot`` resamplings of the networks (with replacement).
+    """
+    transforms = {"log": np.log, "log1m": lambda v: np.log1p(-v), "none": lambda v: v}
+    if y_transform not in transforms:
+        raise ValueError(f"y_transform: expected one of {tuple(transforms)}, got {y_transform!r}")
+    if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 2:
+        raise ValueError(f"n_boot: expected an integer ≥ 2, got {n_boot!r}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed: expected an integer ≥ 0, got {seed!r}")
+    samples = np.asarray(samples, dtype=float)
+    if samples.ndim != 2 or samples.shape[0] < 2:
+        raise ValueError(f"samples: expected shape (B ≥ 2, L+1), got {samples.shape}")
+    if not np.all(np.isfinite(samples)):
+        raise ValueError("samples: must be finite")
+    g = transforms[y_transform]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        point = fit_slope(layers, g(samples.mean(axis=0)), window=window, x_scale=x_scale)
+        rng = np.random.default_rng(seed)
+        idx = rng.integers(0, samples.shape[0], size=(n_boot, samples.shape[0]))
+        curves = g(samples[idx].mean(axis=1))
+    layers = np.asarray(layers, dtype=float)
+    _, _, sel = _window(window, layers, x_scale)
+    ok = np.all(np.isfinite(curves[:, sel]), axis=1)
+    if ok.sum() < 2:
+        raise ValueError("samples: the transformed bootstrap means are not finite in the window")
+    x = _X_TRANSFORMS[x_scale](layers[sel])
+    boot = _ols_slope(x, curves[ok][:, sel])
+    return SlopeFit(
+        point.slope, float(np.std(boot, ddof=1)), point.drift, point.window, samples.shape[0]
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# extrapolation to infinite width
+
+
+@dataclass(frozen=True)
+class Extrapolation:
+    """y(n) = a₀ + a₁/n + … + a_k/n^k fitted by weighted least squares; a₀ is the n → ∞ value.
+
+    ``value`` a₀ and ``se`` its standard error (from the given SEs, not rescaled by the fit);
+    ``coefficients`` (a₀, …, a_k) and ``covariance`` their covariance; ``chi2`` = Σ ((y −
+    fit)/se)², ``dof`` = (number of widths) − (k + 1), ``p_value`` = P(χ²_dof ≥ chi2) (1.0
+    when dof = 0: an exact fit has no test of its model).
+    """
+
+    value: float
+    se: float
+    chi2: float
+    dof: int
+    p_value: float
+    coefficients: np.ndarray
+    covariance: np.ndarray
+    order: int
+
+    @property
+    def slope(self) -> float:
+        """a₁, the coefficient of 1/n."""
+        return float(self.coefficients[1])
+
+
+def extrapolate_inverse_n(
+    n: ArrayLike, y: ArrayLike, se: ArrayLike, *, order: int = 1
+) -> Extrapolation:
+    r"""Extrapolate y(n) to n → ∞ with a polynomial in 1/n of degree ``order``.
+
+    Model y_i = Σ_{j≤k} a_j n_i^{−j} + ε_i, ε_i ~ N(0, se_i²) independent (k = ``order``).
+    Weighted least squares with X_ij = n_i^{−j}, W = diag(1/se²): â = (XᵀWX)⁻¹XᵀWy,
+    Cov â = (XᵀWX)⁻¹, so SE(a₀) = √Cov₀₀; goodness of fit χ² = Σ w (y − Xâ)² on
+    (#widths − k − 1) degrees of freedom. Needs ≥ k + 1 distinct widths n > 0 and se > 0.
+    """
+    if isinstance(order, bool) or not isinstance(order, (int, np.integer)) or order < 0:
+        raise ValueError(f"order: expected an integer ≥ 0, got {order!r}")
+    n, y, se = (_finite(k, v).ravel() for k, v in (("n", n), ("y", y), ("se", se)))
+    if not (n.size == y.size == se.size):
+        raise ValueError(f"n, y, se: need equal lengths, got {n.size}, {y.size}, {se.size}")
+    if np.any(n <= 0):
+        raise ValueError(f"n: widths must be > 0, got min {n.min():g}")
+    if np.any(se <= 0):
+        raise ValueError(f"se: standard errors must be > 0, got min {se.min():g}")
+    if np.unique(n).size < order + 1:
+        raise ValueError(
+            f"n: a degree-{order} fit in 1/n needs ≥ {order + 1} distinct widths, "
+            f"got {np.unique(n).size}"
+        )
+    X = np.vander(1.0 / n, order + 1, increasing=True) / se[:, None]
+    b = y / se
+    cov = np.linalg.inv(X.T @ X)
+    coef = cov @ X.T @ b
+    chi2 = float(np.sum((b - X @ coef) ** 2))
+    dof = int(n.size - order - 1)
+    p = float(scipy.stats.chi2.sf(chi2, dof)) if dof > 0 else 1.0
+    return Extrapolation(
+        float(coef[0]), float(math.sqrt(cov[0, 0])), chi2, dof, p, coef, cov, int(order)
+    )
