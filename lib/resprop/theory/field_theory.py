@@ -2,9 +2,7 @@ r"""Finite-size field theory of residual networks with a residual scale α (Fisc
 
 Fischer, Dahmen & Helias, *Field theory for optimal signal propagation in ResNets*
 (arXiv:2305.07715). The paper's full text was not available to us: the model, the 1/N theory
-and the response functions below are **our reconstruction** (research notes
-``paper1_field_theory.md``, re-derived here; where we depart from the notes, the docstring
-says so).
+and the response functions below are **our reconstruction**, derived in the docstrings.
 
 Model (``form="preact"``, the library's ``networks.PreActResidual``), width N, depth L:
 
@@ -12,8 +10,8 @@ Model (``form="preact"``, the library's ``networks.PreActResidual``), width N, d
 
 W^l_ij ~ N(0, σ_w²/N), b^l_i ~ N(0, σ_b²). The kernel is K̂^l = h^l h^lᵀ/N (k inputs). The
 alternative ``form="full"`` puts the weights inside φ, h^l = h^{l−1} + α V φ(W h^{l−1} + b)
-(Yang–Schoenholz's full residual network with σ_v² = α², ``networks.FullResidual``; the notes
-call this variant "reduced", but in this book the *reduced* network is x + Wφ(x) + b, which
+(Yang–Schoenholz's full residual network with σ_v² = α², ``networks.FullResidual``; some
+texts call this variant "reduced", but in this book the *reduced* network is x + Wφ(x) + b, which
 is the pre-activation form). Only the mean-field functions support ``form="full"``.
 
 What is here:
@@ -66,7 +64,7 @@ __all__ = [
 #: φ); ``two_layer`` h + α(W₂ φ(W₁ φ(h)) + b), both W ~ N(0, σ_w²/N) (the block of most ResNets).
 FORMS = ("preact", "full", "two_layer")
 #: Competing definitions of "the response function" (the paper's own one is unknown):
-#: ``readout`` ∂K^y_12/∂K⁰_12 with a readout of φ(h^L) (ours: the notes' leading candidate, the
+#: ``readout`` ∂K^y_12/∂K⁰_12 with a readout of φ(h^L) (ours: the leading candidate, the
 #: only one with an interior maximum in α); ``kernel`` ∂K^L_12/∂K⁰_12; ``jacobian``
 #: E‖(∂h^L/∂h⁰) v‖²/‖v‖² for v ⊥ the input (what a JVP measures); ``q`` ∂q^L/∂q⁰ (one input).
 RESPONSES = ("readout", "kernel", "jacobian", "q")
@@ -217,10 +215,10 @@ def response(
     With J_l = E_{K^l}[φ′(u_1)φ′(u_2)] (φ′ evaluated at the pre-activations: K^l for
     ``preact``, σ_w² K^l + σ_b² for ``full``) and the kernel recursion of :func:`mean_kernels`:
 
-    * ``kernel``:   χ^l = ∂K^l_12/∂K⁰_12 = Π_{j<l} (1 + α² σ_w² J_j)   (notes §2.3b, [R])
+    * ``kernel``:   χ^l = ∂K^l_12/∂K⁰_12 = Π_{j<l} (1 + α² σ_w² J_j)   (ours)
     * ``readout``:  χ^l = σ_out² E_{K^l}[φ′_1φ′_2] · Π_{j<l} (1 + α² σ_w² J_j) = ∂K^y_12/∂K⁰_12
       for a readout y = w·φ(h^l), w ~ N(0, σ_out²/N), of the stream itself in both forms
-      (**ours** for the α* claims; the notes' guess [G])
+      (**ours** for the α* claims, a guess)
     * ``jacobian``: c → 1 limit of ``kernel``, Π_{j<l}(1 + α² σ_w² E[φ′(z)²]_{q^j}) =
       E‖(∂h^l/∂h⁰) v‖²/‖v‖² for a direction v ⊥ h⁰ (what a JVP measures)
     * ``q``:        ∂q^l/∂q⁰ = Π_{j<l}(1 + α² σ_w² F′(q^j)), F(q) = E[φ(z)²] (one input)
@@ -270,7 +268,7 @@ def optimal_scale(
     bounds: tuple[float, float] = (1e-3, 1e2),
     n_grid: int = 41,
 ) -> float:
-    r"""α* = argmax_α χ^L(α), the residual scale of maximal response (notes §2.5, [R]).
+    r"""α* = argmax_α χ^L(α), the residual scale of maximal response (ours).
 
     A log-spaced grid of ``n_grid`` scales in ``bounds`` brackets the maximum, which is then
     refined by a bounded scalar search in ln α (relative accuracy ≈ 1e-6). Returns NaN when

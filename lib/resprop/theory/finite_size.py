@@ -144,7 +144,7 @@ class FiniteSize:
     act_correction_naive: np.ndarray  #: (L+1, P, P) the same, naive closure
     correction_terms: dict  #: cavity Δ^l/σ_w² split into "shift", "fluctuation", "self"
     covariance: np.ndarray  #: (L+1, P, P, P, P) N·Cov(K̂^l), cavity closure (ours)
-    covariance_kernel_field: np.ndarray  #: (L+1, P, P, P, P) G + V, the notes' V recursion
+    covariance_kernel_field: np.ndarray  #: (L+1, P, P, P, P) G + V, the kernel-field V recursion
     field_covariance: np.ndarray  #: (L+1, P, P, P, P) W^l = N·Cov of the field K̃^l
     quadrature_error: float  #: max relative error of the rule on closed-form checks
 
@@ -166,7 +166,7 @@ def finite_size(
     the simulation). Smooth φ only (erf, tanh, linear). The state has P = k + ``n_tangents``
     columns; a tangent column t carries φ′(h_0) t, like a Jacobian-vector product of input 0.
 
-    **Derivation (ours; the notes' §2.4 for P = 1, generalised and re-derived).** Given layer l,
+    **Derivation (ours, for any P ≤ 2 columns).** Given layer l,
     the increments are i.i.d. over neurons, N(0, α² Ĉ^l), with the *field*
     Ĉ^l = σ_w² Σ_j Φ(h_j^l)Φ(h_j^l)ᵀ/N + σ_b². Write Ĉ^l = C^l + δ^l. To leading order the field
     noise is δ^l = ζ^l/√N + α² J^l Σ_{m<l} δ^m, with ζ the sampling noise of i.i.d. Gaussian
@@ -185,11 +185,11 @@ def finite_size(
       activity, fed back into the field it sees through the skip path (this is what the
       naive closure misses).
 
-    **Closures kept side by side.** ``covariance_kernel_field`` is the notes' recursion
+    **Closures kept side by side.** ``covariance_kernel_field`` is the kernel-field recursion
     V^{l+1} = V + α²(M + Mᵀ) + α⁴(Q + JVJᵀ), M = S + VJᵀ, Q = Σ_ζ(l, l), which treats the
     neurons as Gaussian with a fluctuating kernel; it misses the non-quadratic cross-layer
     correlations kept in Σ_ζ (our derivation; it differs at the per-cent level).
-    ``mean_correction_naive`` is the feed-forward-style closure of the notes:
+    ``mean_correction_naive`` is the feed-forward-style closure:
     Δ = J[K₁] + ½ E D²C[X, X] with X ~ N(0, V) (kernel-field V), no self term.
 
     Second derivatives are Price's theorem, d/ds E_{Σ+sY}[f] = ½ E[∇²f : Y], taken as central
@@ -287,7 +287,7 @@ def finite_size(
             Sz[kk, layer] = (core.F(Hk) * core.rule2.w[:, None]).T @ Fl - np.outer(m[kk], m[layer])
             Sz[layer, kk] = Sz[kk, layer].T
 
-    # covariances: W (field), cavity N Cov(K̂), and the notes' kernel-field recursion
+    # covariances: W (field), cavity N Cov(K̂), and the kernel-field recursion
     def G(Kl: np.ndarray) -> np.ndarray:
         return (np.einsum("ac,bd->abcd", Kl, Kl) + np.einsum("ad,bc->abcd", Kl, Kl)).reshape(P2, P2)
 
@@ -427,7 +427,7 @@ def response_finite_size(
 
     * ``jacobian``: state (h, t) with K0 = [[q⁰, 0], [0, 1]], t ⊥ h: χ = E[K̂^l_tt]; exact
       in the sense that no derivative is taken numerically;
-    * ``q``: ∂E[K̂^l_00]/∂q⁰ (one input, K0[0, 0]) — the notes' validated case;
+    * ``q``: ∂E[K̂^l_00]/∂q⁰ (one input, K0[0, 0]) — the simplest validated case;
     * ``kernel``: ∂E[K̂^l_12]/∂K⁰_12 and ``readout``: σ_out² ∂E[Φ̂^l_12]/∂K⁰_12 (2×2 K0),
     the last three by central differences in K⁰ with relative step ``rel_step`` (the same
     quadrature nodes on both sides, so rule errors cancel to first order).
