@@ -421,8 +421,8 @@ ch.save(
 )
 
 # %% [markdown]
-# The mean kernel follows the mean-field recursion at every width, for the gram and the dense
-# sampler alike. The mean correction is where the closures part: the naive closure predicts
+# The mean kernel ({numref}`fig-04_field_theory-finite_size`, left) follows the mean-field
+# recursion at every width, for the gram and the dense sampler alike. The mean correction is where the closures part: the naive closure predicts
 # about half the measured shift at every layer, while the cavity result — whose
 # self-interaction term is the larger part — follows the Monte Carlo (the extrapolated value
 # sits a little below it; the printout gives the distance in SE). The kernel fluctuations
@@ -638,7 +638,8 @@ worst_resp = float(np.max(np.abs(z_resp)))
 print(f"largest |Monte Carlo − mean field| over {len(z_resp)} points: {worst_resp:.2f} SE")
 
 # %% [markdown]
-# Only the readout response has a maximum in $\alpha$; the other three grow monotonically
+# Only the readout response has a maximum in $\alpha$
+# ({numref}`fig-04_field_theory-response_vs_alpha`); the other three grow monotonically
 # (the Jacobian one exponentially), so a claim about "maximal sensitivity" can only be about a
 # quantity of the readout kind. At width $N = 128$ the $1/N$ corrections are below the Monte
 # Carlo error, and the mean-field curves describe the simulations. The checks use, at each
@@ -691,7 +692,8 @@ ch.record(
 # opposite signs. The readout $\chi_1$ needs the two-input one-loop theory
 # (`fsz.response_finite_size(kind="readout")`, a central difference in $K^{(0)}_{12}$ of the
 # activation kernel's $1/N$ correction). The Monte Carlo values of $N(\chi - \chi_0)$ at two
-# widths are pooled (a weighted mean; their $\chi^2$ tests the neglected $O(1/N^2)$ term).
+# widths are pooled (a weighted mean; their $\chi^2$ tests the neglected $O(1/N^2)$ term);
+# {numref}`fig-04_field_theory-response_finite_size` shows both.
 
 # %%
 nodes = tuple(size.jvp_nodes)
@@ -936,7 +938,8 @@ ch.record(
 # $$ (fdh-alpha-star)
 #
 # The exponent $-1/2$ and the $\sigma_w^{-1}$ are exact consequences of the scaling; $x^*$ and
-# $c_1$ depend on the input kernel and $\phi$ only.
+# $c_1$ depend on the input kernel and $\phi$ only. {numref}`fig-04_field_theory-alpha_star`
+# compares the formula with the numerical optimum.
 
 # %%
 expansion = ft.alpha_star_expansion(K0, PHI)
@@ -972,7 +975,7 @@ for c in (0.2, 0.5, 0.8):
             expansion.scale(Ls, SW2),
             "-",
             color=line.get_color(),
-            label="formula (fdh-alpha-star)",
+            label="formula with 1 + c₁/L",
         )
 ax_l.axhspan(*BAND, color="0.85", zorder=0, label="empirical 0.1–0.3")
 ax_l.set(xscale="log", yscale="log", xlabel="depth L", ylabel="α*", title="α* against depth")
@@ -1061,7 +1064,25 @@ closest = min(
     (v for v in ft.VARIANTS if v != "preact" and np.isfinite(variant_rows[v]["secant"])),
     key=lambda v: abs(variant_rows[v]["secant"]),
 )
-print(f"closest to a weak dependence over the whole range: {closest}")
+rc = variant_rows[closest]
+i_weak = int(np.argmax(np.abs(rc["local"]) <= WEAK))  # first grid point with |slope| ≤ 1/4
+sw_weak = (
+    math.nan
+    if i_weak == 0
+    else float(  # where |slope| crosses 1/4 (in ln σ_w²)
+        np.exp(
+            np.interp(
+                WEAK,
+                np.abs(rc["local"][[i_weak, i_weak - 1]]),
+                np.log(sw_grid[[i_weak, i_weak - 1]]),
+            )
+        )
+    )
+)
+print(
+    f"closest to a weak dependence over the whole range: {closest}; there |slope| ≤ 1/4 for "
+    f"σ_w² ≳ {sw_weak:.1f} (on the grid up to {sw_grid[-1]:g})"
+)
 
 # %% tags=["hide-input"]
 fig, (ax_a, ax_s) = plt.subplots(1, 2, figsize=(12.5, 4.3))
@@ -1101,12 +1122,14 @@ ch.save(
 )
 
 # %% [markdown]
-# Only one variant comes near a weak dependence: with the weights inside $\phi$ a larger
-# $\sigma_w^2$ also saturates the erf, and the slope drifts from about $-0.44$ to $-0.19$
-# across the range, so $|{\rm slope}| \le 1/4$ holds only at the large-$\sigma_w^2$ end
+# Only one variant comes near a weak dependence
+# ({numref}`fig-04_field_theory-alpha_star_variants`): with the weights inside $\phi$ a larger
+# $\sigma_w^2$ also saturates the erf, and the local slope drifts from about $-0.4$ to
+# $-0.2$ across the range, so $|{\rm slope}| \le 1/4$ holds only at the large-$\sigma_w^2$ end
 # (printout). Sharing $\sigma_w^2$ with the input layer, a readout layer or a second branch
-# layer makes the dependence *stronger* than $\sigma_w^{-1}$; a fixed bias makes it
-# non-monotone and removes the optimum at small $\sigma_w^2$. **"Not reproduced" below
+# layer makes the dependence *stronger* than $\sigma_w^{-1}$; a fixed bias removes
+# the optimum at small $\sigma_w^2$ and tends to $-1/2$ at large $\sigma_w^2$, where the bias
+# no longer matters. **"Not reproduced" below
 # concerns our reconstruction**: either the paper's model differs from all six, or its
 # "weak" is relative to something else.
 
@@ -1128,7 +1151,6 @@ ch.record(
 )
 
 # %%
-rc = variant_rows[closest]
 ch.record(
     "04-4b",
     Check.compare(
@@ -1141,7 +1163,8 @@ ch.record(
         alternative_label="α* ∝ σ_w^(−1)",
     ),
     figure="alpha_star_variants",
-    note=f"Local |slope| ≤ 1/4 only at σ_w² ∈ {[float(x) for x in rc['weak']]} in this variant; "
+    note=f"In this variant |d ln α*/d ln σ_w²| ≤ 1/4 holds only for σ_w² ≳ {sw_weak:.1f} "
+    f"(grid points {[float(x) for x in rc['weak']]}); "
     + "secant slopes of the others: "
     + ", ".join(
         f"{v} {r['secant']:+.2f}" for v, r in variant_rows.items() if np.isfinite(r["secant"])
