@@ -422,3 +422,36 @@ def test_rounding_beyond_one_is_clipped():
     assert G.pair_expectation("relu", 1.0, 1.0, 1 + 1e-12) == pytest.approx(0.5, rel=1e-15)
     K = np.array([[1.0, 1.0 + 1e-13], [1.0 + 1e-13, 1.0]])
     assert np.allclose(G.kernel_map("erf", K), G.variance_map("erf", 1.0))
+
+
+def test_kernel_map_refuses_a_non_covariance():
+    """Every pairwise |c| < 1, yet not positive semi-definite (λ_min ≈ −0.8): refused, also
+    inside a batch. The stated tolerance is λ_min ≥ −1e-10·max|K|."""
+    bad = np.array([[1.0, 0.9, -0.9], [0.9, 1.0, 0.9], [-0.9, 0.9, 1.0]])
+    with pytest.raises(ValueError, match=r"^K: must be positive semi-definite"):
+        G.kernel_map("tanh", bad)
+    with pytest.raises(ValueError, match=r"^K: must be positive semi-definite"):
+        G.kernel_map("relu", np.stack([np.eye(3), bad]))
+    u = np.array([1.0, 1.0, 1.0]) / np.sqrt(3)
+    for eps, ok in [(1e-12, True), (1e-8, False)]:
+        K = 2.0 * (np.eye(3) - np.outer(u, u)) - eps * np.outer(u, u)  # λ_min = −eps
+        if ok:
+            assert np.all(np.isfinite(G.kernel_map("relu", K)))
+        else:
+            with pytest.raises(ValueError, match="positive semi-definite"):
+                G.kernel_map("relu", K)
+
+
+@pytest.mark.parametrize(
+    "call,param",
+    [
+        (lambda: G.variance_map("relu", "1.0"), "q"),
+        (lambda: G.variance_map("relu", True), "q"),
+        (lambda: G.pair_expectation("relu", 1.0, 1.0, [0.1, None]), "c"),
+        (lambda: G.kernel_map("relu", np.eye(2), derivative="yes"), "derivative"),
+        (lambda: G.alpha_relu_kernel(0.5, 0.5, normalize=None), "normalize"),
+    ],
+)
+def test_non_numbers_raise_type_error_naming_the_parameter(call, param):
+    with pytest.raises(TypeError, match=rf"^{param}:"):
+        call()

@@ -1,18 +1,14 @@
-"""The book's machinery: activations, validation, figures, claims, execution, offline HTML."""
+"""The shared machinery: activations and parameter validation."""
 
 from __future__ import annotations
 
-import json
 import math
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
-from matplotlib.figure import Figure
-from PIL import Image
 
-from resprop import activations, book, claims, figures, profiles
+from resprop import activations, claims, profiles
 from resprop.chapter import Chapter
 from resprop.theory import kernels
 
@@ -61,6 +57,8 @@ def test_erf_is_scaled_to_unit_slope():
 
 # ---- parameter validation: every bad input names its parameter ----------------------------
 
+_OUTSIDE = claims.Check.outside("c", reason="r")
+_ALT = {"alternative": 0.0, "alternative_label": "a"}
 BAD_INPUTS = [
     (lambda: activations.get_activation("softplus"), "activation"),
     (lambda: activations.get_activation("alpha_relu"), "alpha"),
@@ -71,16 +69,11 @@ BAD_INPUTS = [
     (lambda: profiles.sizes("99_nonexistent", "quick"), "chapter"),
     (lambda: profiles.resolve_device("tpu"), "device"),
     (lambda: Chapter("00_introduction", seed=-1), "seed"),
-    (lambda: claims.Claim("x", "s", "nobody", "reproduced"), "paper"),
-    (lambda: claims.Claim("x", "s", "book", "maybe"), "verdict"),
-    (lambda: claims.Claim("", "s", "book", "reproduced"), "id"),
-    (lambda: claims.Claim.compare("x", "s", "book", theory=1.0, measured=1.0, se=-1.0), "se"),
-    (
-        lambda: claims.Claim.compare("x", "s", "book", theory=math.inf, measured=1.0, se=1.0),
-        "theory",
-    ),
-    (lambda: figures.save(Figure(), "../escape", chapter="c"), "name"),
-    (lambda: figures.save("not a figure", "ok", chapter="c"), "fig"),
+    (lambda: claims.Claim("x", "s", "nobody", tests="t", checks=[_OUTSIDE]), "paper"),
+    (lambda: claims.Check("c", "maybe"), "verdict"),
+    (lambda: claims.Claim("", "s", "book", tests="t", checks=[_OUTSIDE]), "id"),
+    (lambda: claims.Check.compare("c", theory=1.0, measured=1.0, se=-1.0, **_ALT), "se"),
+    (lambda: claims.Check.compare("c", theory=math.inf, measured=1.0, se=1.0, **_ALT), "theory"),
     (lambda: kernels.reduced_residual_kernels([[1.0, 0.5], [0.0, 1.0]], 3), "K0"),
     (lambda: kernels.reduced_residual_kernels([[1.0, 2.0], [2.0, 1.0]], 3), "K0"),
     (lambda: kernels.reduced_residual_kernels(np.eye(2), 0), "depth"),
@@ -102,95 +95,8 @@ def test_cuda_request_without_cuda_is_a_clear_error():
         profiles.resolve_device("cuda")
 
 
-# ---- figures ------------------------------------------------------------------------------
-
-
-def _figure():
-    fig, ax = plt.subplots()
-    ax.plot([0, 1], [0, 1])
-    return fig
-
-
-def test_save_writes_png_pdf_and_provenance(tmp_path):
-    prov = {"profile": "quick", "device": "cpu", "seed": 3}
-    png = figures.save(_figure(), "line", chapter="test", provenance=prov, root=tmp_path)
-    stamped = json.loads(Image.open(png).text["resprop:provenance"])
-    assert stamped["seed"] == 3 and stamped["profile"] == "quick" and "commit" in stamped
-    assert png.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
-    assert json.loads(png.with_suffix(".json").read_text())["device"] == "cpu"
-
-
-def test_save_is_atomic_when_drawing_fails(tmp_path):
-    good = figures.save(_figure(), "fig", chapter="test", root=tmp_path)
-    before = {p.name: p.read_bytes() for p in good.parent.iterdir()}
-    broken = _figure()
-    broken.axes[0].text(0.5, 0.5, r"$\undefinedmacro$")  # mathtext fails while drawing
-    with pytest.raises(ValueError):
-        figures.save(broken, "fig", chapter="test", root=tmp_path)
-    after = {p.name: p.read_bytes() for p in good.parent.iterdir()}
-    assert after == before  # same files, same bytes, no temporary left behind
-
-
-# ---- claims and the scorecard ---------------------------------------------------------------
-
-
-def test_compare_verdict_follows_the_tolerance():
-    ok = claims.Claim.compare("a", "s", "book", theory=1.0, measured=1.39, se=0.1)
-    bad = claims.Claim.compare("b", "s", "book", theory=1.0, measured=1.41, se=0.1)
-    assert ok.verdict == "reproduced" and bad.verdict == "not reproduced"
-    assert math.isclose(ok.z_score, 3.9)
-
-
-def test_scorecard_lists_every_claim_and_rejects_missing_verdicts(tmp_path):
-    records = [
-        claims.Claim.compare("c1", "first", "YS17", theory=0.0, measured=0.1, se=0.1),
-        claims.Claim("c2", "second", "LNR21", "not decidable at this profile"),
-    ]
-    claims.write_claims(records, "01_demo", profile="quick", directory=tmp_path)
-    page = book.write_scorecard(tmp_path, tmp_path / "scorecard.md").read_text()
-    assert "c1" in page and "c2" in page and "2 claims" in page
-    payload = json.loads((tmp_path / "01_demo.json").read_text())
-    payload["claims"][0]["verdict"] = None
-    (tmp_path / "01_demo.json").write_text(json.dumps(payload))
-    with pytest.raises(ValueError, match="verdict"):
-        claims.load_claims(tmp_path)
-
-
-# ---- execution and the offline check --------------------------------------------------------
-
-FAILING_CHAPTER = """# %% tags=["parameters"]
-profile = "quick"
-device = "auto"
-seed = 0
-
-# %%
-x = 1
-
-# %%
-raise RuntimeError("deliberate failure")
-"""
-
-
-def test_failing_chapter_names_chapter_and_cell(tmp_path):
-    source = tmp_path / "09_broken.py"
-    source.write_text(FAILING_CHAPTER)
-    out = tmp_path / "nb"
-    with pytest.raises(book.ChapterFailed, match=r"09_broken failed in cell 3 of 3"):
-        book.execute_chapter(source, out, cwd=tmp_path)
-    assert not (out / "09_broken.ipynb").exists()
-    assert (out / "09_broken.failed.ipynb").exists()
-    assert book.main(["execute", str(source), str(out)]) == 1
-
-
-def test_offline_check_rejects_remote_scripts(tmp_path):
-    (tmp_path / "mathjax").mkdir()
-    (tmp_path / "mathjax" / "tex-chtml.js").write_text("")
-    page = tmp_path / "index.html"
-    page.write_text('<script src="mathjax/tex-chtml.js"></script>')
-    assert book.check_offline(tmp_path) == 1
-    page.write_text('<script src="https://cdn.example.org/mathjax.js"></script>')
-    with pytest.raises(ValueError, match="remote"):
-        book.check_offline(tmp_path)
+# Figures are tested in tests/test_figures.py; claims and the scorecard in tests/test_claims.py;
+# the build steps (execution, staging, HTML checks, Makefile) in tests/test_book.py.
 
 
 def test_labels_name_every_activation():

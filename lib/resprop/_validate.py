@@ -28,6 +28,23 @@ def real(name: str, value: Any, *, minimum: float | None = None, strict: bool = 
     return float(value)
 
 
+def real_array(name: str, value: Any) -> np.ndarray:
+    """``value`` as a finite float64 array; ints and floats only (no bool, str, None, complex)."""
+    try:
+        raw = np.asarray(value)
+    except (TypeError, ValueError) as exc:  # ragged nested sequences
+        raise ValueError(f"{name}: expected an array of real numbers, got {value!r}") from exc
+    if raw.dtype.kind not in "iuf":
+        raise TypeError(
+            f"{name}: expected real numbers, got {raw.dtype} values ({type(value).__name__})"
+        )
+    arr = raw.astype(float)
+    if not np.all(np.isfinite(arr)):
+        bad = int(np.sum(~np.isfinite(arr)))
+        raise ValueError(f"{name}: must be finite, got {bad} NaN/inf of {arr.size} values")
+    return arr
+
+
 def variance(name: str, value: Any) -> float:
     """A variance: finite and ≥ 0."""
     return real(name, value, minimum=0.0)
@@ -38,28 +55,45 @@ def positive(name: str, value: Any) -> float:
     return real(name, value, minimum=0.0, strict=True)
 
 
+def flag(name: str, value: Any) -> bool:
+    """A bool (NumPy bools included); anything else, such as the string "no", is refused."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name}: expected True or False, got {value!r}")
+    return bool(value)
+
+
 def choice(name: str, value: Any, options: Iterable[str]) -> str:
     """One of ``options``."""
     options = tuple(options)
-    if value not in options:
+    if not isinstance(value, str) or value not in options:
         raise ValueError(f"{name}: expected one of {options}, got {value!r}")
     return value
 
 
+SYM_TOL = 1e-12  # |K − Kᵀ| ≤ SYM_TOL · max(1, max|K|)
+PSD_TOL = 1e-10  # smallest eigenvalue ≥ −PSD_TOL · max(1, max|K|)
+
+
 def kernel(name: str, value: Any, k: int | None = None) -> np.ndarray:
-    """A finite, symmetric, positive semi-definite k×k kernel (a scalar is a 1×1 kernel)."""
-    K = np.array(value, dtype=float)
+    """A finite, symmetric, positive semi-definite k×k kernel (a scalar is a 1×1 kernel).
+
+    Tolerances: symmetric to ``SYM_TOL`` and eigenvalues ≥ −``PSD_TOL``, both relative to
+    max(1, max|K|); the result is symmetrised.
+    """
+    K = real_array(name, value).copy()
     if K.ndim == 0:
         K = K.reshape(1, 1)
     if K.ndim != 2 or K.shape[0] != K.shape[1] or K.shape[0] == 0:
         raise ValueError(f"{name}: expected a square k×k kernel, got shape {K.shape}")
     if k is not None and K.shape[0] != k:
         raise ValueError(f"{name}: expected a {k}×{k} kernel, got shape {K.shape}")
-    if not np.all(np.isfinite(K)):
-        raise ValueError(f"{name}: must be finite")
     scale = max(1.0, float(np.abs(K).max()))
-    if not np.allclose(K, K.T, atol=1e-12 * scale):
-        raise ValueError(f"{name}: must be symmetric")
-    if np.linalg.eigvalsh(K).min() < -1e-10 * scale:
-        raise ValueError(f"{name}: must be positive semi-definite")
+    if not np.allclose(K, K.T, rtol=0.0, atol=SYM_TOL * scale):
+        raise ValueError(f"{name}: must be symmetric (to {SYM_TOL:g} relative)")
+    low = float(np.linalg.eigvalsh((K + K.T) / 2).min())
+    if low < -PSD_TOL * scale:
+        raise ValueError(
+            f"{name}: must be positive semi-definite (a covariance); smallest eigenvalue {low:.3g}"
+            f" < −{PSD_TOL:g}·max(1, max|K|)"
+        )
     return (K + K.T) / 2

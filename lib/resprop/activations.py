@@ -6,15 +6,15 @@ tensors (on any device) alike, so the two routes evaluate literally the same φ.
 
 Supported names:
 
-=============  ==========================  ==============================
-name           φ(x)                        φ′(x)
-=============  ==========================  ==============================
-``relu``       max(x, 0)                   1[x > 0]
-``alpha_relu`` max(x, 0)^α,  0 < α          α max(x, 0)^(α−1) 1[x > 0]
-``tanh``       tanh x                      1 − tanh² x
-``erf``        erf(√π x / 2)               exp(−π x² / 4)
-``linear``     x                           1
-=============  ==========================  ==============================
+==============  ==========================  ==============================
+name            φ(x)                        φ′(x)
+==============  ==========================  ==============================
+``relu``        max(x, 0)                   1[x > 0]
+``alpha_relu``  max(x, 0)^α,  0 < α          α max(x, 0)^(α−1) 1[x > 0]
+``tanh``        tanh x                      1 − tanh² x
+``erf``         erf(√π x / 2)               exp(−π x² / 4)
+``linear``      x                           1
+==============  ==========================  ==============================
 
 ``erf`` is scaled so that φ′(0) = 1, like tanh (Yang & Schoenholz 2017 use this form).
 """
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from numbers import Real
 from typing import Any
 
 import numpy as np
@@ -48,10 +49,16 @@ class Activation:
     alpha: float | None = None
 
     def __post_init__(self) -> None:
+        if not isinstance(self.name, str):
+            raise TypeError(f"activation: expected a name, got {type(self.name).__name__}")
         name = _ALIASES.get(self.name, self.name)
         if name not in ACTIVATIONS:
             raise ValueError(f"activation: unknown name {self.name!r}; choose one of {ACTIVATIONS}")
         object.__setattr__(self, "name", name)
+        if self.alpha is not None and (
+            isinstance(self.alpha, bool) or not isinstance(self.alpha, Real)
+        ):
+            raise TypeError(f"alpha: expected a real number, got {self.alpha!r}")
         if name == "alpha_relu":
             if self.alpha is None or not math.isfinite(self.alpha) or self.alpha <= 0:
                 raise ValueError(
@@ -118,5 +125,5 @@ def get_activation(name: str | Activation, alpha: float | None = None) -> Activa
             raise ValueError("alpha: given twice, with different values")
         return name
     if not isinstance(name, str):
-        raise ValueError(f"activation: expected a name, got {type(name).__name__}")
+        raise TypeError(f"activation: expected a name or an Activation, got {type(name).__name__}")
     return Activation(name, alpha)

@@ -26,8 +26,8 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
+from .device import resolve_device
 from .networks import ReducedResidual
-from .profiles import resolve_device
 from .simulate import simulate
 
 DEPTH = 64

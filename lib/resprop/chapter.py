@@ -9,11 +9,15 @@ tests=…)`` declares each claim up front, ``ch.save(fig, "name", caption=…)``
 provenance, ``ch.record(id, *checks)`` decides a declared claim from its checks, and
 ``ch.finish()`` writes ``build/claims/<chapter>.json`` (and fails unless every declared claim
 was recorded).
+
+While ``resprop.book execute`` runs a chapter it sets ``RESPROP_STAGING`` to the chapter's
+staging directory: figures and claims go there (``figures/<chapter>/``, ``claims/``) and are
+moved into place only after every cell ran, so a failing chapter leaves the previous set intact.
 """
 
 from __future__ import annotations
 
-import inspect
+import json
 import os
 import time
 from pathlib import Path
@@ -24,7 +28,9 @@ from matplotlib.figure import Figure
 
 from . import claims, figures, profiles
 
-__all__ = ["Chapter"]
+__all__ = ["STAGING_ENV", "Chapter"]
+
+STAGING_ENV = "RESPROP_STAGING"  # set by resprop.book.execute_chapter for the kernel
 
 
 class Chapter:
@@ -47,6 +53,12 @@ class Chapter:
             raise ValueError(f"seed: expected an integer ≥ 0, got {seed!r}")
         self.seed = seed
         self.root = Path(root)
+        staging = os.environ.get(STAGING_ENV)
+        self.output_root = Path(staging) if staging else self.root  # figures/<chapter>/ below
+        self.claims_dir = Path(staging, "claims") if staging else self.root / "build" / "claims"
+        self._commit = figures.git_commit(self.root)
+        if staging:
+            self._stage("provenance.json", json.dumps(self.provenance, indent=2) + "\n")
         self.claims: list[claims.Claim] = []
         self.declared: dict[str, dict[str, str]] = {}
         self._start = time.perf_counter()
@@ -58,7 +70,13 @@ class Chapter:
         device = str(self.device)
         if self.device.type == "cuda":
             device += f" ({torch.cuda.get_device_name(self.device)})"
-        return {"chapter": self.name, "profile": self.profile, "device": device, "seed": self.seed}
+        return {
+            "chapter": self.name,
+            "commit": self._commit,
+            "profile": self.profile,
+            "device": device,
+            "seed": self.seed,
+        }
 
     def describe(self) -> str:
         """One line saying how this chapter was run, for the reader."""
@@ -67,15 +85,31 @@ class Chapter:
         return f"Profile {self.profile!r} ({scale}) on {p['device']}, seed {self.seed}."
 
     def save(
-        self, fig: Figure, name: str, *, caption: str | None = None, alt: str | None = None
-    ) -> Any:
-        """Save ``fig`` as ``figures/<chapter>/<name>.{png,pdf}`` with provenance and caption."""
-        accepted = inspect.signature(figures.save).parameters  # until figures.save takes them
-        given = {"caption": caption, "alt": alt}
-        extra = {k: v for k, v in given.items() if v is not None and k in accepted}
+        self, fig: Figure, name: str, *, caption: str, alt: str | None = None
+    ) -> figures.SavedFigure:
+        """Save ``fig`` as ``figures/<chapter>/<name>.{png,pdf,json}``; display it captioned.
+
+        The result's notebook display is the numbered figure ``fig-<chapter>-<name>``; make the
+        call the cell's last expression. The matplotlib figure is closed.
+        """
         return figures.save(
-            fig, name, chapter=self.name, provenance=self.provenance, root=self.root, **extra
+            fig,
+            name,
+            chapter=self.name,
+            caption=caption,
+            alt=alt,
+            provenance=self.provenance,
+            root=self.output_root,
         )
+
+    def _stage(self, filename: str, text: str) -> None:
+        """Write a file into the staging directory (atomically, mode 0644)."""
+        target = self.output_root / filename
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}{figures.TMP_SUFFIX}")
+        tmp.write_text(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
 
     def declare(self, id: str, statement: str, *, paper: str, tests: str) -> None:
         """Declare a claim up front: its id, statement, paper and what is tested."""
@@ -88,7 +122,7 @@ class Chapter:
         self,
         claim: str | claims.Claim,
         *checks: claims.Check,
-        figure: str | None = None,
+        figure: str | os.PathLike[str] | None = None,
         note: str = "",
     ) -> claims.Claim:
         """Decide the declared claim ``claim`` (its id) from ``checks``; returns the Claim.
@@ -113,6 +147,8 @@ class Chapter:
         self._check_new(claim)
         if not checks:
             raise ValueError(f"checks: claim {claim!r} needs at least one Check")
+        if isinstance(figure, os.PathLike):  # what ch.save returned
+            figure = Path(figure).stem
         recorded = claims.Claim(
             claim, **self.declared[claim], checks=checks, figure=figure, note=note
         )
@@ -129,25 +165,20 @@ class Chapter:
         missing = [i for i in self.declared if i not in recorded]
         legacy = [c.id for c in self.claims if c.checks[0].legacy]  # v1 shim: remove later
         undeclared = [i for i in recorded if i not in self.declared and i not in legacy]
-        if missing or undeclared:
-            raise ValueError(
-                f"claims: {self.name} "
-                + "; ".join(
-                    part
-                    for part in (
-                        f"declared but never recorded: {', '.join(missing)}" if missing else "",
-                        f"recorded but not declared: {', '.join(undeclared)}" if undeclared else "",
-                    )
-                    if part
-                )
-            )
+        problems = []
+        if missing:
+            problems.append(f"declared but never recorded: {', '.join(missing)}")
+        if undeclared:
+            problems.append(f"recorded but not declared: {', '.join(undeclared)}")
+        if problems:
+            raise ValueError(f"claims: {self.name} " + "; ".join(problems))
         order = {i: k for k, i in enumerate(self.declared)}
         ordered = sorted(self.claims, key=lambda c: order.get(c.id, len(order)))
         path = claims.write_claims(
             ordered,
             self.name,
             profile=self.profile,
-            directory=self.root / "build" / "claims",
+            directory=self.claims_dir,
         )
         elapsed = time.perf_counter() - self._start
         print(f"{self.name}: {len(self.claims)} claims written to {path} ({elapsed:.0f} s)")

@@ -38,6 +38,7 @@ __all__ = [
     "Check",
     "Claim",
     "anchor",
+    "verdict_class",
     "load_claims",
     "write_claims",
 ]
@@ -79,7 +80,7 @@ def _number(name: str, value: Any, *, minimum: float | None = None) -> float | N
 
 
 def _fmt(value: float | None, digits: int = 4) -> str:
-    return "–" if value is None else f"{value:.{digits}g}"
+    return "–" if value is None else f"{value:.{digits}g}".replace("-", "−")
 
 
 def plain_stem(name: str, value: Any) -> str:
@@ -248,7 +249,7 @@ class Check:
         if self.tolerance is not None:
             parts.append(f"tolerance {_fmt(self.tolerance, 3)}")
         if self.alternative is not None:
-            parts.append(f"alternative ({self.alternative_label}) {_fmt(self.alternative)}")
+            parts.append(f"alternative: {self.alternative_label} = {_fmt(self.alternative)}")
         text = "; ".join(parts)
         if self.verdict == NOT_DECIDABLE:
             text += ("; " if text else "") + f"needs {self.needs}"
@@ -323,8 +324,11 @@ class Claim:
         self.id = id
         self.statement = _text("statement", statement)
         self.paper = _validate.choice("paper", paper, PAPERS)
+        self._legacy: dict[str, Any] = {}  # v1 shim: remove when all chapters use v2
         if legacy_args or legacy_kw:  # v1 shim: remove when all chapters use v2
             checks, figure = _legacy_checks(legacy_args, legacy_kw, figure)
+            names = ("verdict", "theory", "measured", "se", "tolerance")
+            self._legacy = {**dict(zip(names, legacy_args, strict=False)), **legacy_kw}
             tests = tests or "v1 claim (not yet declared)"
         self.tests = _text("tests", tests)
         checks = tuple(checks)
@@ -389,6 +393,14 @@ class Claim:
             id, statement, paper, verdict,
             theory=theory, measured=measured, se=se, tolerance=tolerance, n_se=n_se, **kw,
         )  # fmt: skip
+
+    def __getattr__(self, name: str) -> Any:  # v1 shim: remove when all chapters use v2
+        if name in ("theory", "measured", "se", "tolerance", "extra"):
+            legacy = self.__dict__.get("_legacy") or {}
+            if name in legacy:
+                return legacy[name]
+            return getattr(self.decided_by, name, None) if name != "extra" else {}
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     @property
     def z_score(self) -> float | None:
@@ -457,7 +469,7 @@ class Claim:
         lines = [
             f"({anchor(self.id)})=",
             "```{admonition} " + f"Claim {self.id} ({self.paper}): {self.verdict}",
-            f":class: claim {_css(self.verdict)}",
+            f":class: claim {verdict_class(self.verdict)}",
             "",
             self.statement,
             "",
@@ -473,9 +485,14 @@ class Claim:
         return "\n".join(lines) + "\n"
 
 
-def _css(verdict: str) -> str:
-    """The CSS class of a verdict: ``verdict-reproduced``, ``verdict-not-reproduced``, …"""
-    return "verdict-" + verdict.split(" at ")[0].replace(" ", "-")
+def verdict_class(verdict: str) -> str:
+    """The CSS class of a verdict (``book/_assets/resprop.css``)."""
+    return {
+        REPRODUCED: "verdict-reproduced",
+        NOT_REPRODUCED: "verdict-not-reproduced",
+        NOT_DECIDABLE: "verdict-not-decidable",
+        OUTSIDE: "verdict-outside",
+    }[_validate.choice("verdict", verdict, VERDICTS)]
 
 
 def _md(text: str) -> str:

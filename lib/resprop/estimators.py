@@ -20,6 +20,8 @@ import scipy.stats
 from numpy.typing import ArrayLike
 from scipy.special import logsumexp
 
+from . import _validate
+
 __all__ = [
     "Extrapolation",
     "SlopeFit",
@@ -38,14 +40,7 @@ Estimate = tuple[float, float] | tuple[np.ndarray, np.ndarray]
 
 
 def _finite(name: str, value: ArrayLike) -> np.ndarray:
-    try:
-        x = np.asarray(value, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name}: expected real numbers, got {type(value).__name__}") from exc
-    if not np.all(np.isfinite(x)):
-        bad = int(np.sum(~np.isfinite(x)))
-        raise ValueError(f"{name}: must be finite, got {bad} NaN/inf of {x.size} values")
-    return x
+    return _validate.real_array(name, value)
 
 
 def _axis(x: np.ndarray, axis: int | None) -> tuple[np.ndarray, int]:
@@ -348,7 +343,7 @@ def extrapolate_inverse_n(
         raise ValueError(f"se: standard errors must be > 0, got min {se.min():g}")
     if np.unique(n).size < order + 1:
         raise ValueError(
-            f"n: a degree-{order} fit in 1/n needs ≥ {order + 1} distinct widths, "
+            f"order: a degree-{order} fit in 1/n needs ≥ {order + 1} distinct widths n, "
             f"got {np.unique(n).size}"
         )
     X = np.vander(1.0 / n, order + 1, increasing=True) / se[:, None]

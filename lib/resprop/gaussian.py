@@ -80,6 +80,7 @@ METHODS = ("auto", "closed_form", "quadrature")
 _CLOSED = ("relu", "alpha_relu", "erf", "linear")
 _C_TOL = 1e-9  # |c| may exceed 1 by this much (rounding) and is then clipped
 _SYM_TOL = 1e-10  # relative asymmetry tolerated in K
+_PSD_TOL = 1e-10  # smallest eigenvalue of K tolerated: −_PSD_TOL · max|K| (per matrix)
 
 # --------------------------------------------------------------------------------------------
 # validation helpers
@@ -99,13 +100,7 @@ def _method(method: Any, act: Activation) -> str:
 
 
 def _array(name: str, value: Any) -> np.ndarray:
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name}: expected real numbers, got {value!r}") from exc
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name}: must be finite")
-    return arr
+    return _validate.real_array(name, value)
 
 
 def _variances(name: str, value: Any) -> np.ndarray:
@@ -233,6 +228,7 @@ def alpha_relu_kernel(
     α < −½ the limit c → −1 is +inf, so F is discontinuous there). With ``normalize`` returns
     J_α(c) = F_α(c)/F_α(1) (α > −½). Derivative: F′_α = α² F_{α−1} (Price's theorem).
     """
+    normalize = _validate.flag("normalize", normalize)
     c = _correlations("c", c)
     a = _alpha_kernel_order("alpha", alpha)
     if normalize and np.any(a <= -0.5):
@@ -547,6 +543,7 @@ def pair_expectation(
     """
     act = _act(activation, alpha)
     method = _method(method, act)
+    derivative = _validate.flag("derivative", derivative)
     q1 = _variances("q1", q1)
     q2 = _variances("q2", q2)
     c = _correlations("c", c)
@@ -598,6 +595,7 @@ def variance_map(
     """
     act = _act(activation, alpha)
     method = _method(method, act)
+    derivative = _validate.flag("derivative", derivative)
     q = _variances("q", q)
     return _scalar_out(np.asarray(_variance(act, q, bool(derivative), method), dtype=float))
 
@@ -615,34 +613,43 @@ def kernel_map(
     Entry (a, b) depends only on the 2×2 sub-covariance: it is ``pair_expectation`` with
     q1 = K_aa, q2 = K_bb, c = K_ab/√(K_aa K_bb) (c = 0 when a variance is 0), and the diagonal
     is ``variance_map`` of diag K. Leading dimensions are a batch. K must be symmetric (to a
-    relative 1e-10; it is then symmetrised), with non-negative diagonal and |c_ab| ≤ 1 + 1e-9.
+    relative 1e-10; it is then symmetrised) and positive semi-definite: its smallest
+    eigenvalue ≥ −1e-10·max|K| (so the diagonal is ≥ 0 and |c_ab| ≤ 1 up to rounding).
     The output is exactly symmetric. Quadrature is spent on the k(k−1)/2 distinct
     off-diagonal pairs only.
     """
     act = _act(activation, alpha)
     method = _method(method, act)
+    derivative = _validate.flag("derivative", derivative)
     K = _array("K", K)
     if K.ndim < 2 or K.shape[-1] != K.shape[-2] or K.shape[-1] == 0:
         raise ValueError(f"K: expected shape (..., k, k) with k ≥ 1, got {K.shape}")
     Kt = np.swapaxes(K, -1, -2)
     scale = np.max(np.abs(K), axis=(-1, -2), keepdims=True)
     if np.any(np.abs(K - Kt) > _SYM_TOL * np.maximum(scale, 1e-300)):
-        raise ValueError("K: must be symmetric")
+        raise ValueError("K: must be symmetric (to 1e-10 relative)")
     K = 0.5 * (K + Kt)
     d = np.diagonal(K, axis1=-2, axis2=-1)
     if np.any(d < 0):
         raise ValueError(f"K: diagonal (variances) must be ≥ 0, got min {d.min():g}")
+    if K.shape[-1] > 1:
+        low = np.linalg.eigvalsh(K)[..., 0]
+        if np.any(low < -_PSD_TOL * scale[..., 0, 0]):
+            raise ValueError(
+                "K: must be positive semi-definite (a covariance), smallest eigenvalue "
+                f"{low.min():.3g} < −{_PSD_TOL:g}·max|K|"
+            )
+    return _kernel_map(act, K, derivative, method)
+
+
+def _kernel_map(act: Activation, K: np.ndarray, derivative: bool, method: str) -> np.ndarray:
+    """``kernel_map`` for a validated symmetric PSD K and a resolved method (no checks)."""
+    d = np.diagonal(K, axis1=-2, axis2=-1)
     k = K.shape[-1]
-    derivative = bool(derivative)
     q1, q2 = d[..., :, None], d[..., None, :]
     with np.errstate(divide="ignore", invalid="ignore"):
         c = K / np.sqrt(q1 * q2)
-    c = np.where((q1 > 0) & (q2 > 0), c, 0.0)
-    if np.any(np.abs(c) > 1 + _C_TOL):
-        raise ValueError(
-            f"K: correlations K_ab/√(K_aa K_bb) must lie in [−1, 1], got {np.abs(c).max()!r}"
-        )
-    c = np.clip(c, -1.0, 1.0)
+    c = np.clip(np.where((q1 > 0) & (q2 > 0), c, 0.0), -1.0, 1.0)
     q1, q2 = np.broadcast_to(q1, K.shape), np.broadcast_to(q2, K.shape)
     if method == "closed_form":
         out = np.array(_closed_pair(act, q1, q2, c, derivative), dtype=float)

@@ -53,11 +53,15 @@ class Ops(Protocol):
         weight_var: float,
         bias_var: float = 0.0,
         residual: torch.Tensor | None = None,
+        scale: float = 1.0,
     ) -> torch.Tensor:
-        """[residual +] h Wᵀ + b: W ∈ ℝ^{n_out×n_in} i.i.d. N(0, weight_var), b_i ~ N(0, bias_var).
+        """[residual +] scale·(h Wᵀ + b): W ∈ ℝ^{n_out×n_in} i.i.d. N(0, weight_var), b_i ~
+        N(0, bias_var).
 
         Both are fresh on every call. The bias enters input columns only (not tangents). The
-        samplers add into ``residual`` in place: the caller must not use it afterwards.
+        samplers add into ``residual`` in place: the caller must not use it afterwards. The
+        samplers fold ``scale`` into the variances (the same law); the trainable module keeps it
+        as a multiplier of its ``nn.Linear``.
         """
 
     def signs(self, n: int) -> torch.Tensor:
@@ -260,8 +264,13 @@ class PreActResidual(Network):
     def block(self, ops: Ops, x: torch.Tensor) -> torch.Tensor:
         """h' = h + α (W φ(h) + b)."""
         n = self.width
-        return x + self.branch_multiplier * ops.linear(
-            ops.phi(x), n, self.sigma_w2 / n, self.sigma_b2
+        return ops.linear(
+            ops.phi(x),
+            n,
+            self.sigma_w2 / n,
+            self.sigma_b2,
+            residual=x,
+            scale=self.branch_multiplier,
         )
 
 
@@ -361,10 +370,12 @@ class _ReplayOps:
         weight_var: float,
         bias_var: float = 0.0,
         residual: torch.Tensor | None = None,
+        scale: float = 1.0,
     ) -> torch.Tensor:
         layer = self.module.linears[self.i]
         self.i += 1
-        return layer(h) if residual is None else residual + layer(h)
+        y = layer(h) if scale == 1.0 else scale * layer(h)
+        return y if residual is None else residual + y
 
     def signs(self, n: int) -> torch.Tensor:
         d = getattr(self.module, f"sign{self.j}")
@@ -389,6 +400,7 @@ class _BuildOps(_ReplayOps):
         weight_var: float,
         bias_var: float = 0.0,
         residual: torch.Tensor | None = None,
+        scale: float = 1.0,
     ) -> torch.Tensor:
         # skip_init: no default initialisation, which would also consume the global RNG
         layer = nn.utils.skip_init(nn.Linear, h.shape[-1], n_out, bias=bias_var > 0)
@@ -397,7 +409,7 @@ class _BuildOps(_ReplayOps):
             if layer.bias is not None:
                 layer.bias.normal_(0.0, math.sqrt(bias_var), generator=self.generator)
         self.module.linears.append(layer)
-        return super().linear(h, n_out, weight_var, bias_var, residual)
+        return super().linear(h, n_out, weight_var, bias_var, residual, scale)
 
     def signs(self, n: int) -> torch.Tensor:
         d = 2.0 * torch.randint(0, 2, (1, 1, n), generator=self.generator) - 1.0

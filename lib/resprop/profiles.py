@@ -15,9 +15,8 @@ from __future__ import annotations
 from types import MappingProxyType, SimpleNamespace
 from typing import Any
 
-import torch
-
 from . import _validate
+from .device import resolve_device  # re-exported: the resolver lives in device.py
 
 __all__ = ["PROFILES", "resolve_device", "sizes"]
 
@@ -279,18 +278,3 @@ def sizes(chapter: str, profile: str = "quick") -> SimpleNamespace:
     if chapter not in table:
         raise ValueError(f"chapter: no sizes for {chapter!r} in profile {profile!r}")
     return SimpleNamespace(**table[chapter])
-
-
-def resolve_device(device: str | torch.device = "auto") -> torch.device:
-    """``"auto"`` → cuda if available, else cpu; raises ValueError for unknown or absent devices."""
-    if device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    try:
-        dev = torch.device(device)
-    except (RuntimeError, TypeError) as err:
-        raise ValueError(f"device: unknown device {device!r}") from err
-    if dev.type not in ("cpu", "cuda"):
-        raise ValueError(f"device: expected 'auto', 'cpu' or 'cuda', got {device!r}")
-    if dev.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError("device: CUDA requested but torch.cuda.is_available() is False")
-    return dev

@@ -12,16 +12,25 @@ Two samplers run the same layer updates (:meth:`resprop.networks.Network.block`)
 Each network is a set of m = k + n_tangents columns: the k inputs and n_tangents Jacobian-vector
 products t ↦ J t of the first input, t ~ N(0, I_d), carried as φ′(x₀)⊙t through the same weights.
 
-Log-space: for positively 1-homogeneous φ (relu, linear), column j is stored as 2^{E_j} x̃_j
-with an integer exponent per network and column; biases enter as 2^{−E_j} b. Rescaling by a
-power of two is exact, so ReLU ResNets of any depth neither overflow nor lose precision.
+Random numbers: networks are drawn in fixed blocks, each with its own generator seeded from
+(seed, block). On CPU it is NumPy's ``Generator(SFC64)``, whose ziggurat sampler writes the
+normals straight into the torch buffer (``Tensor.numpy()`` shares its memory), about 2.5× the
+rate of ``torch.randn`` in float64; on CUDA it is torch's Philox (``normal_`` on the device).
+
+Log-space: tangent columns (linear in t) and, for positively homogeneous φ (relu, linear,
+α-ReLU), the input columns are stored as 2^{E_j} x̃_j with an integer exponent per network and
+column (see :class:`_Recorder`). Rescaling by a power of two is exact, so ReLU ResNets of any
+depth, inputs of any finite size and chaotic JVPs neither overflow nor lose precision.
 """
 
 from __future__ import annotations
 
 import math
+import sys
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Union
 
 import numpy as np
 import torch
@@ -29,19 +38,22 @@ from numpy.typing import ArrayLike
 from tqdm import tqdm
 
 from . import _validate
+from .device import resolve_device
 from .networks import Network
-from .profiles import resolve_device
 
 __all__ = ["SAMPLERS", "Record", "simulate"]
 
 SAMPLERS = ("dense", "gram")
 _DTYPES = {torch.float64: "float64", torch.float32: "float32"}
+Generator = Union[np.random.Generator, torch.Generator]  # noqa: UP007 (a runtime alias)
 # Networks are drawn in fixed blocks, each with its own generator seeded from (seed, block). A
 # block holds about this many random numbers per layer (weights for "dense", normals for "gram").
 _BLOCK_ELEMENTS = {("cpu", "gram"): 2**15, ("cpu", "dense"): 2**22, ("cuda", "gram"): 2**20}
 _BLOCK_ELEMENTS["cuda", "dense"] = 2**25
-# Log-space: once a column's mean square leaves [2^-T, 2^T], every column beyond [2^-T/2, 2^T/2]
-# is rescaled by a power of two.
+# On CPU a chunk's state tensor (B·m·n numbers) stays near this size, so that the per-layer
+# passes over it run from cache rather than from memory.
+_CPU_CHUNK_BYTES = 2**21
+# Log-space: a rescalable column whose mean square leaves [2^-T, 2^T] is brought back near 1.
 _LOG2_RANGE = 32.0
 _SMALL = 2**15  # block size (numbers) up to which a Gram matrix is a product and a sum
 
@@ -53,12 +65,14 @@ class Record:
     The state is x^l: the stream for residual families, h^l for FeedForward and PreActResidual.
     Inputs are a, b = 0..k−1; n is the width.
 
-    * ``log_sq_norm`` (B, L+1, k): ln(‖x_a^l‖²/n), exact in log-space at any depth.
-    * ``correlation`` (B, L+1, k, k): cosine ⟨x_a, x_b⟩ / (‖x_a‖ ‖x_b‖).
-    * ``act_kernel`` (B, L+1, k, k): ⟨φ(x_a), φ(x_b)⟩/n (overflows to inf where ln‖x‖²/n ≳ 700).
+    * ``log_sq_norm`` (B, L+1, k): ln(‖x_a^l‖²/n), exact in log-space at any depth; −∞ only
+      where the state is exactly 0 (a zero input, or a non-homogeneous φ that underflowed).
+    * ``correlation`` (B, L+1, k, k): cosine ⟨x_a, x_b⟩ / (‖x_a‖ ‖x_b‖); 0 where a norm is 0.
+    * ``act_kernel`` (B, L+1, k, k): ⟨φ(x_a), φ(x_b)⟩/n; 0 where φ(x) = 0 (a dead network);
+      inf only where the value itself exceeds float64 (ln‖x‖²/n ≳ 709), with a warning.
     * ``pre_kernel`` (B, L+1, k, k) or None: FullResidual's ⟨h_a^l, h_b^l⟩/n; NaN at l = 0.
     * ``active_fraction`` (B, L+1, k): #{i : x_{a,i} > 0}/n.
-    * ``active_energy`` (B, L+1, k): ‖relu(x_a)‖²/‖x_a‖².
+    * ``active_energy`` (B, L+1, k): ‖relu(x_a)‖²/‖x_a‖²; 0 where x_a = 0.
     * ``same_sign`` (B, L+1, k, len(same_sign_lags)): #{i : 1[x^l_{a,i} > 0] = 1[x^{l−lag}_{a,i}
       > 0]}/n; NaN for l < lag.
     * ``jvp_log_sq_norm`` (B, L+1, n_tangents): ln(‖J_l t_j‖²/n), J_l = ∂x_0^l/∂u_0 the Jacobian
@@ -66,6 +80,9 @@ class Record:
       ln(‖t_j‖²/n) without an input layer).
     * ``output_scaled`` (B, k, output_dim) and ``output_log_scale`` (B, k): the readout is
       z_a = exp(output_log_scale_a) · output_scaled_a (see :attr:`output`).
+
+    Any other non-finite value (a state that is exactly 0, a value beyond float64) comes with
+    a ``RuntimeWarning`` naming the network, the field and the first layer.
     """
 
     network: Network
@@ -91,14 +108,20 @@ class Record:
     def kernel(self) -> np.ndarray:
         """(B, L+1, k, k): ⟨x_a, x_b⟩/n = exp((lsn_a + lsn_b)/2) · corr_ab (inf beyond e^709)."""
         half = self.log_sq_norm / 2
-        with np.errstate(over="ignore"):
-            return np.exp(half[..., :, None] + half[..., None, :]) * self.correlation
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = np.exp(half[..., :, None] + half[..., None, :]) * self.correlation
+        out[self.correlation == 0] = 0.0
+        _warn_nonfinite(self.network.label, "kernel", out)
+        return out
 
     @property
     def output(self) -> np.ndarray:
         """(B, k, output_dim): the readout z_a = W_out x_a^L (inf only beyond e^709)."""
         with np.errstate(over="ignore", invalid="ignore"):
-            return np.exp(self.output_log_scale)[..., None] * self.output_scaled
+            out = np.exp(self.output_log_scale)[..., None] * self.output_scaled
+        out[self.output_scaled == 0] = 0.0
+        _warn_nonfinite(self.network.label, "output", out)
+        return out
 
     def mean(self, name: str) -> np.ndarray:
         """Mean over networks of the field or property ``name``."""
@@ -110,9 +133,17 @@ class Record:
         return np.std(values, axis=0, ddof=1) / math.sqrt(values.shape[0])
 
 
-def _block_seed(seed: int, block: int) -> int:
-    words = np.random.SeedSequence(seed, spawn_key=(block,)).generate_state(2, np.uint32)
-    return int(words[0]) | (int(words[1]) << 32)
+def _block_seed(seed: int, block: int) -> np.random.SeedSequence:
+    return np.random.SeedSequence(seed, spawn_key=(block,))
+
+
+def _generator(seed: int, block: int, device: torch.device) -> Generator:
+    """Block ``block``'s generator: NumPy's SFC64 (ziggurat normals) on CPU, Philox on CUDA."""
+    ss = _block_seed(seed, block)
+    if device.type == "cpu":
+        return np.random.Generator(np.random.SFC64(ss))
+    words = ss.generate_state(2, np.uint32)
+    return torch.Generator(device=device).manual_seed(int(words[0]) | (int(words[1]) << 32))
 
 
 def _psd_cholesky(s: torch.Tensor) -> torch.Tensor:
@@ -146,6 +177,12 @@ def _count(b: torch.Tensor) -> torch.Tensor:
     return b.view(torch.int64).sum(-1).view(torch.uint8).view(*b.shape[:-1], 8).sum(-1)
 
 
+def _positive(x: torch.Tensor) -> torch.Tensor:
+    """x > 0 for finite floats, read on the integer view (a positive float is a positive
+    integer there; ±0 and negatives are not), which is faster than a float comparison."""
+    return x.view(torch.int64 if x.dtype == torch.float64 else torch.int32) > 0
+
+
 def _mix(f: torch.Tensor, z: torch.Tensor, residual: torch.Tensor | None) -> torch.Tensor:
     """[R +] F Z = Σ_i F[:, i:, i] ⊗ Z[:, i] for lower-triangular F (B, m, m), Z (B, m, n).
 
@@ -162,14 +199,17 @@ def _mix(f: torch.Tensor, z: torch.Tensor, residual: torch.Tensor | None) -> tor
 
 
 class _Ops:
-    """Shared part of the two samplers: φ on columns, signs, generators, buffers, memo."""
+    """Shared part of the two samplers: φ on columns, signs, generators, buffers, memo.
+
+    ``n_nets`` is the number of networks in the chunk (the batch axis B); widths are arguments.
+    """
 
     def __init__(
         self,
         network: Network,
         k: int,
-        blocks: list[tuple[slice, torch.Generator]],
-        n: int,
+        blocks: list[tuple[slice, Generator]],
+        n_nets: int,
         device: torch.device,
         dtype: torch.dtype,
     ) -> None:
@@ -177,21 +217,28 @@ class _Ops:
         self.relu = network.activation == "relu"
         self.k = k
         self.blocks = blocks
-        self.n = n
+        self.n_nets = n_nets
         self.device = device
         self.dtype = dtype
+        self.host_rng = device.type == "cpu"  # NumPy generators writing into shared buffers
         self.bias_cols: torch.Tensor | None = None  # (B, m, 1): 2^{-E} on inputs, 0 on tangents
+        self.bias_outer: torch.Tensor | None = None  # (B, m, m) float64: c cᵀ
+        self.col_factor: torch.Tensor | None = None  # (B, m, 1): 2^{(α−1)E} (α-homogeneous φ)
         self.on_tap: Callable[[str, torch.Tensor], None] | None = None
-        self._buffers: dict[tuple, torch.Tensor] = {}
+        self._buffers: dict[tuple, tuple[torch.Tensor, np.ndarray | None]] = {}
         self._turn: dict[str, bool] = {}
         self._memo: list[tuple[str, torch.Tensor, int, torch.Tensor]] = []
 
-    def buffer(self, name: str, shape: tuple[int, ...]) -> torch.Tensor:
+    def _buffer(self, name: str, shape: tuple[int, ...]) -> tuple[torch.Tensor, np.ndarray | None]:
         key = (name, *shape)
         buf = self._buffers.get(key)
         if buf is None:
-            buf = self._buffers[key] = torch.empty(shape, device=self.device, dtype=self.dtype)
+            t = torch.empty(shape, device=self.device, dtype=self.dtype)
+            buf = self._buffers[key] = (t, t.numpy() if self.host_rng else None)
         return buf
+
+    def buffer(self, name: str, shape: tuple[int, ...]) -> torch.Tensor:
+        return self._buffer(name, shape)[0]
 
     def _rotating(self, name: str, shape: tuple[int, ...]) -> torch.Tensor:
         """Two buffers used in turn (fresh allocations cost page faults); a result stays valid
@@ -199,11 +246,16 @@ class _Ops:
         self._turn[name] = turn = not self._turn.get(name, False)
         return self.buffer(f"{name}{int(turn)}", shape)
 
-    def normal(self, name: str, shape: tuple[int, ...], std: float = 1.0) -> torch.Tensor:
-        """A (B, …) tensor of N(0, std²), drawn block by block from the blocks' generators."""
-        out = self.buffer(name, (self.n, *shape))
-        for sl, gen in self.blocks:
-            out[sl].normal_(0.0, std, generator=gen)
+    def normal(self, name: str, shape: tuple[int, ...]) -> torch.Tensor:
+        """A (B, …) tensor of standard normals, drawn block by block from the blocks'
+        generators (on CPU, NumPy's ziggurat writes straight into the torch buffer)."""
+        out, arr = self._buffer(name, (self.n_nets, *shape))
+        if arr is not None:
+            for sl, gen in self.blocks:
+                gen.standard_normal(out=arr[sl], dtype=arr.dtype)
+        else:
+            for sl, gen in self.blocks:
+                out[sl].normal_(generator=gen)
         return out
 
     def _memoised(self, kind: str, x: torch.Tensor, fn: Callable[[], torch.Tensor]) -> torch.Tensor:
@@ -216,7 +268,8 @@ class _Ops:
         return value
 
     def phi(self, x: torch.Tensor) -> torch.Tensor:
-        """φ(x) on the k input columns, φ′(x₀)⊙t on the tangent columns."""
+        """φ(x) on the k input columns, φ′(x₀)⊙t on the tangent columns, each in the scale of
+        its column (log-space: column j is 2^{E_j} x̃_j, see :class:`_Recorder`)."""
         return self._memoised("phi", x, lambda: self._phi(x))
 
     def _phi(self, x: torch.Tensor) -> torch.Tensor:
@@ -234,6 +287,8 @@ class _Ops:
         for sl, _ in self.blocks:
             out[sl, :k] = act(x[sl, :k])
             torch.mul(act.derivative(x[sl, :1]), x[sl, k:], out=out[sl, k:])
+        if self.col_factor is not None:  # φ(2^E x̃)/2^E = 2^{(α−1)E} φ(x̃)
+            out.mul_(self.col_factor)
         return out
 
     def bmm(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
@@ -258,25 +313,39 @@ class _Ops:
                 torch.bmm(hb, hb.transpose(1, 2), out=out[sl])
         return out
 
+    def sq_norms(self, h: torch.Tensor) -> torch.Tensor:
+        """‖h_j‖² per column, (B, m), float64, block by block."""
+        flat = h.reshape(-1, 1, h.shape[-1])
+        out = torch.empty(flat.shape[0], 1, 1, device=h.device, dtype=h.dtype)
+        m = h.shape[1]
+        for sl, _ in self.blocks:
+            rows = slice(sl.start * m, sl.stop * m)
+            torch.bmm(flat[rows], flat[rows].transpose(1, 2), out=out[rows])
+        return out.view(h.shape[0], m).double()
+
     def signs(self, n: int) -> torch.Tensor:
         """Fresh i.i.d. uniform ±1, (B, 1, n)."""
-        out = self.buffer("signs", (self.n, 1, n))
+        out = self.buffer("signs", (self.n_nets, 1, n))
         for sl, gen in self.blocks:
-            out[sl].bernoulli_(0.5, generator=gen)
+            if self.host_rng:
+                bits = gen.integers(0, 2, size=(sl.stop - sl.start, 1, n), dtype=np.int8)
+                out[sl].copy_(torch.from_numpy(bits))
+            else:
+                out[sl].bernoulli_(0.5, generator=gen)
         return out.mul_(2.0).sub_(1.0)
 
     def tap(self, name: str, x: torch.Tensor) -> None:
         if self.on_tap is not None:
             self.on_tap(name, x)
 
-    def _bias(self, m: int, bias_var: float) -> torch.Tensor:
+    def _bias(self, m: int) -> torch.Tensor:
         if self.bias_cols is None or m != self.bias_cols.shape[1]:
             raise ValueError("bias_var: biases need the network's full set of columns")
         return self.bias_cols
 
 
 class _DenseOps(_Ops):
-    """Materialise W (B, n_in, n_out) and b, then [R +] h W + c ⊗ b."""
+    """Materialise W (B, n_in, n_out) and b, then [R +] scale·(h W + c ⊗ b)."""
 
     def linear(
         self,
@@ -285,16 +354,19 @@ class _DenseOps(_Ops):
         weight_var: float,
         bias_var: float = 0.0,
         residual: torch.Tensor | None = None,
+        scale: float = 1.0,
     ) -> torch.Tensor:
-        y = self.bmm(h, self.normal("w", (h.shape[-1], n_out), math.sqrt(weight_var)))
+        y = self.bmm(h, self.normal("w", (h.shape[-1], n_out)))
+        y.mul_(scale * math.sqrt(weight_var))
         if bias_var:
-            c = self._bias(h.shape[1], bias_var)
-            y.addcmul_(c, self.normal("b", (1, n_out), math.sqrt(bias_var)))
+            c = self._bias(h.shape[1])
+            y.addcmul_(c, self.normal("b", (1, n_out)), value=scale * math.sqrt(bias_var))
         return y if residual is None else residual.add_(y)
 
 
 class _GramOps(_Ops):
-    """Draw h Wᵀ + c ⊗ b as F Z: Z (B, m, n_out) standard normal, F Fᵀ = v h hᵀ + σ_b² c cᵀ."""
+    """Draw scale·(h Wᵀ + c ⊗ b) as F Z: Z (B, m, n_out) standard normal,
+    F Fᵀ = scale²·(v h hᵀ + σ_b² c cᵀ)."""
 
     def linear(
         self,
@@ -303,18 +375,33 @@ class _GramOps(_Ops):
         weight_var: float,
         bias_var: float = 0.0,
         residual: torch.Tensor | None = None,
+        scale: float = 1.0,
     ) -> torch.Tensor:
-        s = weight_var * self.gram(h)
+        s = (scale * scale * weight_var) * self.gram(h)
         if bias_var:
-            c = self._bias(h.shape[1], bias_var).double()
-            s = s + bias_var * (c @ c.transpose(1, 2))
+            self._bias(h.shape[1])
+            s.add_(self.bias_outer, alpha=scale * scale * bias_var)
         f = _psd_cholesky(s).to(self.dtype)
         return _mix(f, self.normal("z", (h.shape[1], n_out)), residual)
 
 
+def _ldexp_tensor(exponent: np.ndarray, device: torch.device, dtype: torch.dtype) -> torch.Tensor:
+    """2^exponent, exactly (NumPy's ldexp), as a (B, m, 1) tensor."""
+    return torch.from_numpy(np.ldexp(1.0, exponent.astype(np.int64)))[:, :, None].to(device, dtype)
+
+
 class _Recorder:
-    """Streams per-layer sums of each layer's state into (B, L+1, …) float64 device tensors:
-    Gram matrices, counts and the log-scale exponents (:func:`_fields` derives the rest)."""
+    """Streams per-layer sums of each layer's state into (B, L+1, …) float64 tensors: Gram
+    matrices, counts and the log-scale exponents (:func:`_fields` derives the rest).
+
+    Log-space: a column j is stored as 2^{E_j} x̃_j with an integer exponent per network and
+    column. The tangent columns are linear in t, so they are always rescalable; the input
+    columns are rescalable when φ is positively homogeneous of some degree α (φ(λx) = λ^α φ(x)):
+    then φ(x) in the scale of x is 2^{(α−1)E} φ(x̃) (:attr:`_Ops.col_factor`) and biases enter
+    as 2^{−E} b. A column is rescaled, by its own mean square only, when that leaves
+    [2^−T, 2^T]: the decision and the power of two are exact functions of the network's own
+    numbers, so no result depends on the chunk around it.
+    """
 
     def __init__(
         self,
@@ -324,62 +411,129 @@ class _Recorder:
         k: int,
         n_tangents: int,
         lags: tuple[int, ...],
+        input_exponent: np.ndarray,
     ) -> None:
-        self.ops, self.k, self.lags = ops, k, lags
+        self.ops, self.k, self.lags, self.network = ops, k, lags, network
         self.width = network.width
-        self.log_space = network.phi.homogeneity == 1.0
+        degree = network.phi.homogeneity
+        self.homogeneous = degree is not None
+        self.degree_minus_1 = 0.0 if degree is None else degree - 1.0
         m, dev, L1 = k + n_tangents, ops.device, network.depth + 1
+        self.m = m
+        self.rescalable = np.array([self.homogeneous] * k + [True] * n_tangents)
 
         def zeros(*shape: int) -> torch.Tensor:
             return torch.zeros((n_nets, L1, *shape), device=dev, dtype=torch.float64)
 
-        self.exponent = zeros(m)  # column j of layer l is 2^exponent[:, l, j] · x̃_j
+        # column j of layer l is 2^exponent[:, l, j] · x̃_j (host, integers)
+        self.exponent = np.zeros((n_nets, L1, m))
         self.gram_x = zeros(m, m)  # x̃ᵀx̃
-        self.gram_a = zeros(k, k)  # φ(x̃)ᵀφ(x̃) on the inputs
-        self.gram_pre = zeros(k, k) if "pre" in network.taps else None  # h̃ᵀh̃ (FullResidual)
+        self.gram_a = zeros(k, k)  # φ(x̃)ᵀφ(x̃) on the inputs (in the scale of x)
+        self.taps_pre = "pre" in network.taps
+        self.gram_pre = zeros(k, k) if self.taps_pre else None  # h̃ᵀh̃ (FullResidual)
+        self.pre_exponent = np.zeros((n_nets, L1, k)) if self.taps_pre else None
         self.pos_energy = None if ops.relu else zeros(k)  # ‖relu(x̃)‖² (relu: diag of gram_a)
         self.positive = zeros(k)  # #{i: x_i > 0}
         self.same = torch.full(
             (n_nets, L1, k, len(lags)), math.nan, device=dev, dtype=torch.float64
         )
         self.history: list[torch.Tensor | None] = [None] * max(lags, default=0)
-        self.current = torch.zeros(n_nets, m, device=dev, dtype=torch.float64)
+        self.current = np.zeros((n_nets, m))
+        self.current[:, :k] = input_exponent[None, :]
         self.layer = 0
-        self._set_bias_cols()
+        self._set_scales()
         ops.on_tap = self.tap
 
-    def _set_bias_cols(self) -> None:
-        c = torch.exp2(-self.current)
-        c[:, self.k :] = 0.0
-        self.ops.bias_cols = c.to(self.ops.dtype)[:, :, None]
+    def _set_scales(self) -> None:
+        """Bias columns 2^{−E} (0 on tangents), c cᵀ, and φ's factors 2^{(α−1)E}."""
+        ops, k = self.ops, self.k
+        c = np.ldexp(1.0, -self.current.astype(np.int64))
+        c[:, k:] = 0.0
+        c_t = torch.from_numpy(c).to(ops.device)
+        ops.bias_outer = c_t[:, :, None] * c_t[:, None, :]
+        ops.bias_cols = c_t.to(ops.dtype)[:, :, None]
+        ops.col_factor = None
+        if self.degree_minus_1 and self.current.any():
+            e = self.current.copy()
+            e[:, k:] = e[:, :1]  # φ′(x₀) ⊙ t: the factor of the first input's scale
+            a = self.degree_minus_1  # Python's float power: the same bits in every chunk
+            factor = np.array([2.0 ** (a * v) for v in e.ravel()]).reshape(e.shape)
+            ops.col_factor = torch.from_numpy(factor)[:, :, None].to(ops.device, ops.dtype)
+
+    def _fail(self, what: str, layer: int, x: torch.Tensor) -> None:
+        bad = ~torch.isfinite(x).all(-1).cpu().numpy()
+        b, j = np.argwhere(bad)[0]
+        raise FloatingPointError(
+            f"simulate: {self.network.label}: the state overflowed float64 at layer {layer} "
+            f"(network {b}, column {j}, {what}); the mathematics itself diverges here"
+        )
+
+    def _record_gram(self, x: torch.Tensor, layer: int) -> tuple[torch.Tensor, np.ndarray]:
+        """Gram matrix of x and the (record-only) power of two it was taken at, for columns
+        whose squares overflow although the state is finite (non-homogeneous φ, huge inputs)."""
+        g = self.ops.gram(x)
+        ms = torch.diagonal(g, dim1=1, dim2=2)
+        if bool(torch.isfinite(ms).all()):
+            return g, np.zeros(x.shape[:2])
+        amax = x.abs().amax(-1).double().cpu().numpy()
+        if not np.isfinite(amax).all():
+            self._fail("not finite", layer, x)
+        _, e = np.frexp(amax)
+        shift = np.where(np.isfinite(ms.cpu().numpy()), 0, e).astype(float)
+        scaled = x * _ldexp_tensor(-shift, x.device, x.dtype)
+        return self.ops._gram(scaled).double(), shift
 
     def tap(self, name: str, x: torch.Tensor) -> None:
         """FullResidual's pre-activation h̃ of block ``layer`` (scale: the previous layer's)."""
-        self.gram_pre[:, self.layer] = self.ops.gram(x[:, : self.k])
+        g, shift = self._record_gram(x[:, : self.k], self.layer)
+        self.gram_pre[:, self.layer] = g
+        self.pre_exponent[:, self.layer] = self.current[:, : self.k] + shift
+
+    def _rescale(self, x: torch.Tensor, g: torch.Tensor, layer: int) -> torch.Tensor:
+        """Bring every rescalable column whose mean square left [2^−T, 2^T] back near 1."""
+        ms = (torch.diagonal(g, dim1=1, dim2=2) / self.width).cpu().numpy()
+        mant, e = np.frexp(ms)
+        shift = np.floor_divide(e, 2).astype(float)  # ms / 4^shift ∈ [1/4, 2)
+        finite = np.isfinite(ms)
+        far = (ms > 2.0**_LOG2_RANGE) | ((ms < 2.0**-_LOG2_RANGE) & (ms > 0))
+        if not finite.all():  # squares overflow: rescale from the largest entry instead
+            amax = x.abs().amax(-1).double().cpu().numpy()
+            if not np.isfinite(amax[:, self.rescalable]).all():
+                self._fail("not finite", layer, x)
+            _, e_max = np.frexp(amax)
+            shift = np.where(finite, shift, e_max)
+            far |= ~finite
+        need = far & self.rescalable[None, :]
+        if not need.any():
+            return g
+        shift = np.where(need, shift, 0.0)
+        x.mul_(_ldexp_tensor(-shift, x.device, x.dtype))
+        self.current += shift
+        self._set_scales()
+        return self.ops.gram(x)
 
     def record(self, x: torch.Tensor, layer: int) -> None:
         """Rescale x in place by powers of two where needed (log-space), then record it."""
         ops, k, n = self.ops, self.k, self.width
         g = ops.gram(x)
-        if self.log_space:
-            ms = torch.diagonal(g, dim1=1, dim2=2) / n
-            lo, hi = torch.aminmax(ms)
-            if lo.item() < 2.0**-_LOG2_RANGE or hi.item() > 2.0**_LOG2_RANGE:
-                log2_ms = torch.log2(ms)  # bring back every column beyond half the range
-                far = torch.isfinite(log2_ms) & (log2_ms.abs() > _LOG2_RANGE / 2)
-                shift = torch.where(far, torch.round(log2_ms / 2), 0.0)
-                x.mul_(torch.exp2(-shift).to(x.dtype)[:, :, None])
-                self.current += shift
-                self._set_bias_cols()
-                g = ops.gram(x)
+        lo, hi = torch.aminmax(torch.diagonal(g, dim1=1, dim2=2))
+        lo, hi = lo.item() / n, hi.item() / n
+        shift = None
+        if not (2.0**-_LOG2_RANGE <= lo and hi <= 2.0**_LOG2_RANGE):
+            if self.rescalable.any():
+                g = self._rescale(x, g, layer)
+            if not self.rescalable.all():
+                g, shift = self._record_gram(x, layer)
         self.layer = layer + 1
-        self.exponent[:, layer] = self.current
+        self.exponent[:, layer] = self.current if shift is None else self.current + shift
         self.gram_x[:, layer] = g
-        self.gram_a[:, layer] = ops.gram(ops.phi(x))[:, :k, :k]
+        a = ops.phi(x)
+        self.gram_a[:, layer] = ops.gram(a)[:, :k, :k]
         xk = x[:, :k]
         if self.pos_energy is not None:
-            self.pos_energy[:, layer] = torch.clamp_min(xk, 0.0).square().sum(-1)
-        pos = xk > 0
+            r = torch.clamp_min(xk, 0.0, out=ops.buffer("relu", tuple(xk.shape)))
+            self.pos_energy[:, layer] = ops.sq_norms(r)
+        pos = _positive(xk)
         self.positive[:, layer] = _count(pos)
         if self.lags:
             depth = len(self.history)
@@ -392,7 +546,6 @@ class _Recorder:
     def raw(self) -> dict[str, np.ndarray]:
         """The per-layer sums of these networks, for :func:`_fields`."""
         raw = {
-            "exponent": self.exponent,
             "gram_x": self.gram_x,
             "gram_a": self.gram_a,
             "gram_pre": self.gram_pre,
@@ -400,10 +553,27 @@ class _Recorder:
             "positive": self.positive,
             "same": self.same,
         }
-        return {name: v.cpu().numpy() for name, v in raw.items() if v is not None}
+        out = {name: v.cpu().numpy() for name, v in raw.items() if v is not None}
+        out["exponent"] = self.exponent
+        if self.pre_exponent is not None:
+            out["pre_exponent"] = self.pre_exponent
+        return out
 
 
-def _fields(raw: dict[str, np.ndarray], k: int, n: int) -> dict[str, np.ndarray]:
+def _scaled(g: np.ndarray, s: np.ndarray) -> np.ndarray:
+    """g · exp(s_a + s_b) for (…, k, k) g and (…, k) s: 0 where g = 0 (a dead column, whatever
+    its scale), and via logarithms where the product is finite but a factor is not."""
+    ssum = s[..., :, None] + s[..., None, :]
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        out = g * np.exp(ssum)
+        redo = ~np.isfinite(out) & (g != 0)
+        if redo.any():
+            out[redo] = np.sign(g[redo]) * np.exp(np.log(np.abs(g[redo])) + ssum[redo])
+    out[g == 0] = 0.0
+    return out
+
+
+def _fields(raw: dict[str, np.ndarray], k: int, n: int, homogeneous: bool) -> dict[str, np.ndarray]:
     """:class:`Record` fields from the per-layer sums of all networks (in one pass, on the host,
     so that no result depends on how the networks were chunked)."""
     s = raw["exponent"] * math.log(2.0)  # ln of each column's scale
@@ -412,27 +582,58 @@ def _fields(raw: dict[str, np.ndarray], k: int, n: int) -> dict[str, np.ndarray]
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         log_ms = np.log(sq / n) + 2 * s
         d = np.sqrt(sq[..., :k])
-
-        def kernel(g: np.ndarray, s: np.ndarray) -> np.ndarray:
-            return g / n * np.exp(s[..., :k, None] + s[..., None, :k])
-
+        dd = d[..., :, None] * d[..., None, :]
+        correlation = np.where(dd > 0, gx[..., :k, :k] / dd, 0.0)
         pos_energy = raw.get("pos_energy", np.diagonal(ga, axis1=2, axis2=3))
+        sk = sq[..., :k]
+        act_scale = s[..., :k] if homogeneous else np.zeros_like(s[..., :k])
         out = {
             "log_sq_norm": log_ms[..., :k],
             "jvp_log_sq_norm": log_ms[..., k:],
-            "correlation": gx[..., :k, :k] / (d[..., :, None] * d[..., None, :]),
-            "act_kernel": kernel(ga, s),
+            "correlation": correlation,
+            "act_kernel": _scaled(ga / n, act_scale),
             "active_fraction": raw["positive"] / n,
-            "active_energy": pos_energy / sq[..., :k],
+            "active_energy": np.where(sk > 0, pos_energy / sk, 0.0),
             "same_sign": raw["same"] / n,
             "output_log_scale": s[:, -1, :k],
             "pre_kernel": None,
         }
         if "gram_pre" in raw:
             pre = np.full_like(raw["gram_pre"], np.nan)
-            pre[:, 1:] = kernel(raw["gram_pre"][:, 1:], s[:, :-1])
+            pre[:, 1:] = _scaled(
+                raw["gram_pre"][:, 1:] / n, raw["pre_exponent"][:, 1:] * math.log(2)
+            )
             out["pre_kernel"] = pre
     return out
+
+
+_HINTS = {
+    "log_sq_norm": "the state is exactly 0 there (a zero input, or it underflowed)",
+    "jvp_log_sq_norm": "the Jacobian-vector product is exactly 0 there (every unit inactive)",
+    "act_kernel": "⟨φ(x_a), φ(x_b)⟩/n exceeds float64 (≳ e^709): use log_sq_norm instead",
+    "kernel": "⟨x_a, x_b⟩/n exceeds float64 (≳ e^709): use log_sq_norm and correlation",
+    "output": "the readout exceeds float64: use output_scaled and output_log_scale",
+}
+
+
+def _warn_nonfinite(label: str, field: str, values: np.ndarray, first_layer: int = 0) -> None:
+    """One RuntimeWarning naming the network, the field and the first layer where ``values``
+    (indexed [network, layer, …], from ``first_layer``) is not finite."""
+    bad = ~np.isfinite(values)
+    if not bad.any():
+        return
+    nets = bad.reshape(bad.shape[0], -1).any(-1)
+    if values.ndim >= 2 and field not in ("output",):
+        layers = bad.reshape(*bad.shape[:2], -1).any(-1).any(0)
+        where = f"first at layer {first_layer + int(np.argmax(layers))}"
+    else:
+        where = "at the readout"
+    warnings.warn(
+        f"simulate: {label}: {field} is not finite in {int(nets.sum())} of {len(nets)} networks, "
+        f"{where} (first network {int(np.argmax(nets))}): {_HINTS.get(field, 'overflow')}",
+        RuntimeWarning,
+        stacklevel=3,
+    )
 
 
 def _block_size(network: Network, sampler: str, m: int, device: torch.device) -> int:
@@ -476,13 +677,14 @@ def simulate(
     """Propagate k inputs through ``n_networks`` independent random networks; see :class:`Record`.
 
     ``inputs`` is (k, d) (or (d,) for k = 1) with d = ``network.in_features``. Every network sees
-    the same inputs. Networks are drawn in fixed blocks, each with its own ``torch.Generator``
-    seeded from (seed, block index): the same seed and device give identical results whatever
-    ``chunk_size``. A block has about 2^15 // (f·m) networks for ``"gram"`` and 2^22 // (n·f)
-    for ``"dense"`` (2^20 and 2^25 on a GPU), f the largest fan-in and m = k + n_tangents.
-    A chunk is a whole number of blocks, processed at once; ``chunk_size`` (networks, rounded up
-    to whole blocks) defaults to the largest that fits ``memory_budget`` bytes by the estimate,
-    per network,
+    the same inputs. Networks are drawn in fixed blocks, each with its own generator (NumPy
+    SFC64 on CPU, torch Philox on CUDA) seeded from (seed, block index): the same seed and
+    device give identical results whatever ``chunk_size``. A block has about 2^15 // (f·m)
+    networks for ``"gram"`` and 2^22 // (n·f) for ``"dense"`` (2^20 and 2^25 on a GPU), f the
+    largest fan-in and m = k + n_tangents. A chunk is a whole number of blocks, processed at
+    once; ``chunk_size`` (networks, rounded up to whole blocks) defaults on CPU to about 2 MiB of
+    state (B·m·max(n, d) numbers, so that each layer's passes run from cache), and everywhere to
+    at most what fits ``memory_budget`` bytes by the estimate, per network,
 
         itemsize·(12·max(n, d)·m + W) + n·k·max(lags) + 8·(L+1)·R,
 
@@ -490,7 +692,11 @@ def simulate(
     R = m² + m + k² + 2k + k·len(lags) (+k² for FullResidual) float64 sums per layer. The host
     holds about 2·B·(L+1)·R float64 numbers while the :class:`Record` is assembled.
 
-    ``progress``: None shows a tqdm bar only if the run lasts over 2 s, True always, False never.
+    ``progress``: a tqdm bar on a terminal only (never in a notebook or a log file): None shows
+    it if the run lasts over 2 s, True at once, False never.
+
+    Raises ``FloatingPointError`` if the state itself overflows (the mathematics diverges, e.g.
+    α-ReLU with α > 1 at great depth); warns (``RuntimeWarning``) for a field that is not finite.
     """
     if not isinstance(network, Network):
         raise ValueError(f"network: expected a resprop Network, got {type(network).__name__}")
@@ -513,6 +719,8 @@ def simulate(
     if chunk_size is not None:
         chunk_size = _validate.integer("chunk_size", chunk_size)
     memory_budget = _validate.integer("memory_budget", memory_budget)
+    if progress not in (None, True, False):
+        raise ValueError(f"progress: expected None, True or False, got {progress!r}")
 
     k, L = u.shape[0], network.depth
     m = k + n_tangents
@@ -524,35 +732,46 @@ def simulate(
             network, sampler, k, m, len(lags), max(lags, default=0), itemsize
         )
         chunk_blocks = max(1, memory_budget // (per_net * block))
+        if dev.type == "cpu":
+            state = itemsize * m * max(network.width, d) * block
+            chunk_blocks = min(chunk_blocks, max(1, _CPU_CHUNK_BYTES // state))
     else:
         chunk_blocks = -(-chunk_size // block)
 
+    # Homogeneous φ: inputs far from unit scale enter as 2^{E} ũ, exactly (no overflow of ‖u‖²).
+    input_exponent = np.zeros(k)
+    if network.phi.homogeneity is not None:
+        amax = np.abs(u).max(axis=1)
+        _, e = np.frexp(amax)
+        far = (amax > 2.0 ** (_LOG2_RANGE / 2)) | ((amax < 2.0 ** (-_LOG2_RANGE / 2)) & (amax > 0))
+        input_exponent = np.where(far, e, 0).astype(float)
+        u_scaled = np.ldexp(u, -input_exponent.astype(np.int64)[:, None])
+    else:
+        u_scaled = u
+
     raw: dict[str, np.ndarray] = {}
     out_scaled = np.empty((n_nets, k, network.output_dim))
-    u_t = torch.as_tensor(u, device=dev, dtype=dtype)
+    u_t = torch.as_tensor(u_scaled, device=dev, dtype=dtype)
     ops_class = _DenseOps if sampler == "dense" else _GramOps
     bar = tqdm(
         total=n_nets * L,
         unit="net·layer",
         unit_scale=True,
         delay=0.0 if progress else 2.0,
-        disable=progress is False,
+        disable=progress is False or not _on_terminal(),
         desc=f"simulate ({sampler})",
     )
     with bar, torch.no_grad():
         for first in range(0, n_blocks, chunk_blocks):
             ids = range(first, min(first + chunk_blocks, n_blocks))
             lo, hi = ids[0] * block, min(n_nets, (ids[-1] + 1) * block)
-            blocks = []
-            for b in ids:
-                gen = torch.Generator(device=dev)
-                gen.manual_seed(_block_seed(seed, b))
-                blocks.append((slice(b * block - lo, min(n_nets, (b + 1) * block) - lo), gen))
+            blocks = [
+                (slice(b * block - lo, min(n_nets, (b + 1) * block) - lo), _generator(seed, b, dev))
+                for b in ids
+            ]
             ops = ops_class(network, k, blocks, hi - lo, dev, dtype)
-            rec = _Recorder(ops, network, hi - lo, k, n_tangents, lags)
-            x0 = torch.cat(
-                [u_t.expand(hi - lo, k, d), ops.normal("tangents", (n_tangents, d))], dim=1
-            )
+            rec = _Recorder(ops, network, hi - lo, k, n_tangents, lags, input_exponent)
+            x0 = torch.cat([u_t.expand(hi - lo, k, d), ops.normal("tangents", (n_tangents, d))], 1)
             x = network.embed(ops, x0)
             rec.record(x, 0)
             for layer in range(1, L + 1):
@@ -566,6 +785,12 @@ def simulate(
                     raw[name] = np.empty((n_nets, *value.shape[1:]))
                 raw[name][lo:hi] = value
 
+    fields = _fields(raw, k, network.width, network.phi.homogeneity is not None)
+    for name in ("log_sq_norm", "jvp_log_sq_norm", "correlation", "act_kernel", "active_energy"):
+        _warn_nonfinite(network.label, name, fields[name])
+    if fields["pre_kernel"] is not None:
+        _warn_nonfinite(network.label, "pre_kernel", fields["pre_kernel"][:, 1:], first_layer=1)
+    _warn_nonfinite(network.label, "output", out_scaled)
     return Record(
         network=network,
         inputs=u,
@@ -576,5 +801,14 @@ def simulate(
         dtype=_DTYPES[dtype],
         same_sign_lags=lags,
         output_scaled=out_scaled,
-        **_fields(raw, k, network.width),
+        **fields,
     )
+
+
+def _on_terminal() -> bool:
+    """Whether progress bars may be drawn: stderr (tqdm's stream) is a terminal, so never inside
+    a notebook kernel or a redirected log."""
+    try:
+        return sys.stderr is not None and sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False

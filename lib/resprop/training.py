@@ -4,8 +4,9 @@ Simulation side: it imports :mod:`resprop.networks` (``Network.to_module`` gives
 module with exactly the network's initialisation) and never the theory.
 
 * :func:`load_dataset` gives scikit-learn's ``load_digits`` (8×8 digits, 1797 images, shipped
-  inside the wheel, so it works offline) or MNIST through ``fetch_openml``; MNIST falls back to
-  digits with a printed message when it cannot be downloaded.
+  inside the wheel, so it works offline) or MNIST through ``fetch_openml`` (from the cache, or
+  downloaded with a socket timeout of ``FETCH_TIMEOUT_S`` seconds); if MNIST cannot be fetched,
+  it raises ``RuntimeError`` saying why (no silent substitution of another data set).
 * :func:`train` trains one network with plain mini-batch SGD (no momentum: adaptive optimisers
   such as Adam rescale per-parameter gradients and hide gradient explosion) on the cross-entropy
   and returns its test accuracy; a run whose loss becomes non-finite counts as chance.
@@ -13,6 +14,7 @@ module with exactly the network's initialisation) and never the theory.
 
 from __future__ import annotations
 
+import socket
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,12 +22,14 @@ import torch
 from torch import nn
 
 from . import _validate
+from .device import resolve_device
 from .networks import Network
-from .profiles import resolve_device
 
-__all__ = ["DATASETS", "Dataset", "chance", "load_dataset", "train"]
+__all__ = ["DATASETS", "FETCH_TIMEOUT_S", "Dataset", "chance", "load_dataset", "train"]
 
 DATASETS = ("digits", "mnist")
+FETCH_TIMEOUT_S = 30.0  # seconds per network operation when MNIST is downloaded
+_SIZES = {"digits": 1797, "mnist": 70_000}
 
 
 @dataclass(frozen=True)
@@ -81,35 +85,52 @@ def load_dataset(
 
     digits: 1797 images of 8×8 pixels (d = 64); the test split is ``n_test`` images
     (default 397), the rest (or the first ``n_train``) for training. mnist: 70 000 images of
-    28×28 pixels (d = 784) from OpenML; default 60 000/10 000. If MNIST cannot be fetched
-    (offline, no cache), a message is printed and digits is returned instead.
+    28×28 pixels (d = 784) from OpenML; default 60 000/10 000. 1 ≤ n_test < (number of
+    images) − 1, so that the training split keeps at least 2 images. If MNIST cannot be
+    fetched (offline and not cached, or no answer within ``FETCH_TIMEOUT_S`` seconds), raises
+    ``RuntimeError`` naming the cause; use ``name="digits"`` offline.
     """
     _validate.choice("name", name, DATASETS)
     seed = _validate.integer("seed", seed, minimum=0)
+    size = _SIZES[name]
     if n_train is not None:
         n_train = _validate.integer("n_train", n_train)
     if n_test is not None:
         n_test = _validate.integer("n_test", n_test)
-    if name == "mnist":
-        try:
-            from sklearn.datasets import fetch_openml
-
-            X, y = fetch_openml("mnist_784", version=1, as_frame=False, return_X_y=True)
-            X, y = X.astype(np.float64), y.astype(np.int64)
-        except Exception as err:  # offline, proxy, corrupt cache: say so and fall back
-            print(
-                f"MNIST could not be fetched from OpenML ({type(err).__name__}: {err}); "
-                "falling back to scikit-learn's load_digits (8×8, offline)."
+        if n_test > size - 2:
+            raise ValueError(
+                f"n_test: {name} has {size} images; n_test must be ≤ {size - 2} so that the "
+                f"training split keeps at least 2 images, got {n_test}"
             )
-            name = "digits"
-        else:
-            data = _split("mnist", X, y, n_test or 10_000, seed)
-            return _trim(data, n_train)
+    if name == "mnist":
+        X, y = _fetch_mnist()
+        return _trim(_split("mnist", X, y, n_test or 10_000, seed), n_train)
     from sklearn.datasets import load_digits
 
     X, y = load_digits(return_X_y=True)
     data = _split("digits", X.astype(np.float64), y, n_test or 397, seed)
     return _trim(data, n_train)
+
+
+def _fetch_mnist() -> tuple[np.ndarray, np.ndarray]:
+    """MNIST from OpenML (or scikit-learn's cache), with a socket timeout; RuntimeError if not."""
+    from sklearn.datasets import fetch_openml
+
+    previous = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(FETCH_TIMEOUT_S)
+    try:
+        X, y = fetch_openml(
+            "mnist_784", version=1, as_frame=False, return_X_y=True, n_retries=1, delay=1.0
+        )
+    except Exception as err:  # offline, proxy, timeout, corrupt cache
+        raise RuntimeError(
+            f"name='mnist': MNIST could not be fetched from OpenML (timeout {FETCH_TIMEOUT_S:g} s "
+            f"per request; {type(err).__name__}: {err}). Run once with network access to fill "
+            "scikit-learn's cache, or use name='digits' (shipped with scikit-learn, offline)."
+        ) from err
+    finally:
+        socket.setdefaulttimeout(previous)
+    return X.astype(np.float64), y.astype(np.int64)
 
 
 def _trim(data: Dataset, n_train: int | None) -> Dataset:

@@ -225,7 +225,10 @@ def relu_correlation_map(c: ArrayLike) -> np.ndarray:
     The arc-cosine kernel of order 1 (Cho & Saul 2009), written out here independently of
     ``gaussian.kernel_map`` so that :func:`relu_limiting_kernel` is a second computation.
     """
-    c = np.clip(np.asarray(c, dtype=float), -1.0, 1.0)
+    c = _validate.real_array("c", c)
+    if np.any(np.abs(c) > 1 + 1e-9):
+        raise ValueError(f"c: correlations must lie in [−1, 1], got max |c| = {np.abs(c).max()!r}")
+    c = np.clip(c, -1.0, 1.0)
     return (np.sqrt(1.0 - c**2) + (np.pi - np.arccos(c)) * c) / np.pi
 
 

@@ -447,6 +447,8 @@ def optimal_continuum(
     end of ``bounds``.
     """
     lo, hi = (_validate.positive("bounds", b) for b in bounds)
+    if not lo < hi:
+        raise ValueError(f"bounds: expected lo < hi, got {bounds}")
     kw = dict(alpha=alpha, sigma_b2_ratio=sigma_b2_ratio, sigma_w2=sigma_w2, form=form)
     grid = np.geomspace(lo, hi, 25)
     chi = continuum_response(grid, K0, activation, **kw)

@@ -21,7 +21,7 @@ from numpy.typing import ArrayLike
 
 from .. import _validate
 from ..activations import Activation, get_activation
-from ..gaussian import kernel_map
+from ..gaussian import _kernel_map, _method
 
 __all__ = [
     "feedforward_kernels",
@@ -36,10 +36,22 @@ def _iterate(K0: ArrayLike, depth: int, step) -> np.ndarray:
     depth = _validate.integer("depth", depth)
     out = np.empty((depth + 1, *K.shape))
     out[0] = K
-    for layer in range(depth):
-        K = step(K)
-        out[layer + 1] = K
+    with np.errstate(over="ignore", invalid="ignore"):
+        for layer in range(depth):
+            K = step(K)
+            if not np.all(np.isfinite(K)):
+                raise ValueError(
+                    f"depth: the kernel overflows float64 at layer {layer + 1} of {depth}; "
+                    "use theory.mean_field (log-space) for deep networks"
+                )
+            out[layer + 1] = K
     return out
+
+
+def _kmap(phi: Activation):
+    """K ↦ E[φφ](K) without re-validating K (the recursion keeps it symmetric PSD)."""
+    method = _method("auto", phi)
+    return lambda K: _kernel_map(phi, K, False, method)
 
 
 def feedforward_kernels(
@@ -54,7 +66,8 @@ def feedforward_kernels(
     """Feed-forward h' = W φ(h) + b:  K' = σ_w² E[φφ](K) + σ_b²."""
     phi = get_activation(activation, alpha)
     sw, sb = _validate.variance("sigma_w2", sigma_w2), _validate.variance("sigma_b2", sigma_b2)
-    return _iterate(K0, depth, lambda K: sw * kernel_map(phi, K) + sb)
+    kmap = _kmap(phi)
+    return _iterate(K0, depth, lambda K: sw * kmap(K) + sb)
 
 
 def reduced_residual_kernels(
@@ -69,7 +82,8 @@ def reduced_residual_kernels(
     """Reduced residual x' = x + W φ(x) + b:  K' = K + σ_w² E[φφ](K) + σ_b²."""
     phi = get_activation(activation, alpha)
     sw, sb = _validate.variance("sigma_w2", sigma_w2), _validate.variance("sigma_b2", sigma_b2)
-    return _iterate(K0, depth, lambda K: K + sw * kernel_map(phi, K) + sb)
+    kmap = _kmap(phi)
+    return _iterate(K0, depth, lambda K: K + sw * kmap(K) + sb)
 
 
 def full_residual_kernels(
@@ -91,7 +105,8 @@ def full_residual_kernels(
     phi = get_activation(activation, alpha)
     sw, sb = _validate.variance("sigma_w2", sigma_w2), _validate.variance("sigma_b2", sigma_b2)
     sv, sa = _validate.variance("sigma_v2", sigma_v2), _validate.variance("sigma_a2", sigma_a2)
-    K = _iterate(K0, depth, lambda K: K + sv * kernel_map(phi, sw * K + sb) + sa)
+    kmap = _kmap(phi)
+    K = _iterate(K0, depth, lambda K: K + sv * kmap(sw * K + sb) + sa)
     H = np.full_like(K, np.nan)
     H[1:] = sw * K[:-1] + sb
     return K, H
@@ -111,4 +126,5 @@ def preact_residual_kernels(
     phi = get_activation(activation, alpha)
     sw, sb = _validate.variance("sigma_w2", sigma_w2), _validate.variance("sigma_b2", sigma_b2)
     a2 = _validate.real("branch_multiplier", branch_multiplier) ** 2
-    return _iterate(K0, depth, lambda K: K + a2 * (sw * kernel_map(phi, K) + sb))
+    kmap = _kmap(phi)
+    return _iterate(K0, depth, lambda K: K + a2 * (sw * kmap(K) + sb))

@@ -157,6 +157,8 @@ def theta_K(c: float, layer: int | None = None) -> float:
     θ_K = c/(2πA) Σ_{k=1}^{l} ρ^k √(1 − ρ^{2k})   (layer None: l = ∞; He: 0.335).
     Derived by us (notes §2.3; re-derived from the source term above with f = 1[u>0] − ½).
     """
+    if layer is not None:
+        layer = _validate.integer("layer", layer, minimum=0)
     t = _lag_powers(c, layer)
     return float(_c(c) / (2 * math.pi * growth(c)) * np.sum(t * np.sqrt(1 - t**2)))
 
@@ -167,6 +169,8 @@ def theta_E(c: float, layer: int | None = None) -> float:
     θ_E = c/(πA) Σ_{k=1}^{l} ρ^k (ρ^k arcsin ρ^k + √(1 − ρ^{2k}))   (layer None: l = ∞; He: 0.859).
     This, not θ_K, enters the mean log-norm. Derived by us (notes §2.3, f = h/2).
     """
+    if layer is not None:
+        layer = _validate.integer("layer", layer, minimum=0)
     t = _lag_powers(c, layer)
     return float(_c(c) / (math.pi * growth(c)) * np.sum(t * (t * np.arcsin(t) + np.sqrt(1 - t**2))))
 

@@ -224,9 +224,7 @@ class MeanField:
 
 
 def _grid(name: str, value: ArrayLike, *, minimum: float = 0.0, strict: bool = False) -> np.ndarray:
-    arr = np.asarray(value, dtype=float)
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name}: must be finite")
+    arr = _validate.real_array(name, value)
     if np.any(arr <= minimum if strict else arr < minimum):
         raise ValueError(f"{name}: must be {'>' if strict else '≥'} {minimum}")
     return arr
@@ -271,10 +269,17 @@ def mean_field(
     sv = _grid("sigma_v2", sigma_v2)
     sa = _grid("sigma_a2", sigma_a2)
     p0 = _grid("p0", p0, strict=True)
-    e0 = np.asarray(e0, dtype=float)
-    if not np.all(np.isfinite(e0)) or np.any(np.abs(e0) > 1):
+    e0 = _validate.real_array("e0", e0)
+    if np.any(np.abs(e0) > 1):
         raise ValueError("e0: the initial cosine must lie in [−1, 1]")
-    sw, sb, sv, sa, p0, e0 = np.broadcast_arrays(sw, sb, sv, sa, p0, e0)
+    cosine = _validate.flag("cosine", cosine)
+    try:
+        sw, sb, sv, sa, p0, e0 = np.broadcast_arrays(sw, sb, sv, sa, p0, e0)
+    except ValueError as exc:
+        shapes = [np.shape(v) for v in (sw, sb, sv, sa, p0, e0)]
+        raise ValueError(
+            f"sigma_w2, sigma_b2, sigma_v2, sigma_a2, p0, e0: shapes {shapes} do not broadcast"
+        ) from exc
     shape = sw.shape
     T = _Transforms(act)
     with np.errstate(divide="ignore"):
@@ -400,7 +405,7 @@ def alpha_relu_kernel_recurrence(c: ArrayLike, alpha: float) -> np.ndarray:
     closed form of ``gaussian.alpha_relu_kernel``, not a faster route.
     """
     a = _validate.real("alpha", alpha, minimum=1.0, strict=True)
-    c = np.asarray(c, dtype=float)
+    c = _validate.real_array("c", c)
     if np.any(np.abs(c) >= 1):
         raise ValueError("c: the recurrence is used for |c| < 1")
     f1 = alpha_relu_kernel(c, a - 1)
@@ -419,7 +424,7 @@ def alpha_relu_kernel_hypergeometric(c: ArrayLike, alpha: float) -> np.ndarray:
     loses relative accuracy there (absolute error stays ~1e-15 for α ≤ 2).
     """
     a = _validate.positive("alpha", alpha)
-    c = np.asarray(c, dtype=float)
+    c = _validate.real_array("c", c)
     if not np.all(np.isfinite(c)) or np.any(np.abs(c) > 1):
         raise ValueError("c: correlations must lie in [−1, 1]")
     even = (

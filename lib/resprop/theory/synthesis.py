@@ -184,6 +184,7 @@ def critical_variance(total: float) -> float:
 
 def wasserstein_gaussian(mean1: float, var1: float, mean2: float, var2: float) -> float:
     """W₂ between N(mean1, var1) and N(mean2, var2): √((m₁ − m₂)² + (σ₁ − σ₂)²)."""
+    mean1, mean2 = _validate.real("mean1", mean1), _validate.real("mean2", mean2)
     v1 = _validate.variance("var1", var1)
     v2 = _validate.variance("var2", var2)
     return math.hypot(mean1 - mean2, math.sqrt(v1) - math.sqrt(v2))
@@ -197,9 +198,13 @@ def best_theory(
     Returns (name, distances); name is ``"none"`` when even the best distance exceeds
     ``threshold`` (in nats of ln q).
     """
+    mean, var = _validate.real("mean", mean), _validate.variance("var", var)
     threshold = _validate.positive("threshold", threshold)
-    if not predictions:
-        raise ValueError("predictions: need at least one theory")
+    if not isinstance(predictions, dict) or not predictions:
+        raise ValueError("predictions: need a dict with at least one theory: (mean, var)")
+    for k, mv in predictions.items():
+        if np.shape(mv) != (2,) or not np.all(np.isfinite(np.asarray(mv, dtype=float))):
+            raise ValueError(f"predictions: {k!r} must be a finite (mean, var), got {mv!r}")
     dist = {k: wasserstein_gaussian(mean, var, m, v) for k, (m, v) in predictions.items()}
     best = min(dist, key=dist.__getitem__)
     return (best if dist[best] <= threshold else "none"), dist

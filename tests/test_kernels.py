@@ -1,0 +1,52 @@
+"""Infinite-width kernel recursions: exact cases, PSD output, and clear failures."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from resprop import gaussian
+from resprop.theory import kernels as kn
+
+K0 = np.array([[1.0, 0.3, -0.2], [0.3, 2.0, 0.5], [-0.2, 0.5, 1.5]])
+
+
+def test_linear_residual_is_a_geometric_sequence():
+    """φ = x: K' = (1 + σ_w²) K + σ_b² exactly, so K^L = g^L K0 + σ_b²(g^L − 1)/(g − 1)."""
+    g, sb, L = 1.5, 0.1, 6
+    K = kn.reduced_residual_kernels(K0, L, "linear", sigma_w2=g - 1, sigma_b2=sb)
+    expected = g**L * K0 + sb * (g**L - 1) / (g - 1)
+    np.testing.assert_allclose(K[-1], expected, rtol=1e-13)
+
+
+def test_relu_feedforward_diagonal_is_exact():
+    """ReLU: E φ(z)² = q/2, so the diagonal of the feed-forward recursion is (σ_w²/2)^l q⁰."""
+    K = kn.feedforward_kernels(K0, 5, "relu", sigma_w2=2.0)
+    np.testing.assert_allclose(np.diagonal(K, axis1=1, axis2=2), np.tile(np.diag(K0), (6, 1)))
+
+
+@pytest.mark.parametrize("act", ["relu", "tanh", "erf"])
+def test_every_layer_is_a_covariance(act):
+    K, H = kn.full_residual_kernels(K0, 4, act, sigma_w2=1.5, sigma_b2=0.1, sigma_v2=1.0)
+    for layer in K:
+        assert np.allclose(layer, layer.T) and np.linalg.eigvalsh(layer).min() > -1e-12
+    np.testing.assert_allclose(H[1:], 1.5 * K[:-1] + 0.1)
+
+
+def test_preact_matches_one_step_by_hand():
+    a, sw, sb = 0.4, 1.3, 0.05
+    K = kn.preact_residual_kernels(K0, 1, "tanh", sigma_w2=sw, sigma_b2=sb, branch_multiplier=a)
+    np.testing.assert_allclose(K[1], K0 + a**2 * (sw * gaussian.kernel_map("tanh", K0) + sb))
+
+
+def test_a_non_covariance_is_refused():
+    bad = np.array([[1.0, 0.9, -0.9], [0.9, 1.0, 0.9], [-0.9, 0.9, 1.0]])  # every |c| < 1
+    with pytest.raises(ValueError, match="K0.*positive semi-definite"):
+        kn.reduced_residual_kernels(bad, 3)
+    with pytest.raises(ValueError, match="K.*positive semi-definite"):
+        gaussian.kernel_map("relu", bad)
+
+
+def test_overflow_raises_naming_the_depth():
+    with pytest.raises(ValueError, match="depth.*overflows"):
+        kn.feedforward_kernels(K0, 2000, "relu", sigma_w2=50.0)
