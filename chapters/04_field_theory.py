@@ -1317,4 +1317,4 @@ for c in ch.claims:
     print(f"{c.id:6s} {c.verdict:30s} {c.statement[:90]}")
 
 # %%
-ch.finish()
+claims_file = ch.finish()  # build/claims/04_field_theory.json
