@@ -12,10 +12,8 @@ import math
 import numpy as np
 import pytest
 
-from resprop import networks
 from resprop.activations import get_activation
 from resprop.gaussian import kernel_map
-from resprop.simulate import simulate
 from resprop.theory import field_theory as ft
 from resprop.theory.kernels import full_residual_kernels, preact_residual_kernels
 
@@ -28,7 +26,7 @@ K0_PAIR = np.array([[1.0, 0.5], [0.5, 1.0]])
 
 
 def test_mean_kernels_reuse_theory_kernels_and_batched_path_agrees():
-    for form in ft.FORMS:
+    for form in ("preact", "full"):
         K = ft.mean_kernels(K0_PAIR, 12, 0.4, "erf", sigma_w2=1.7, sigma_b2=0.1, form=form)
         if form == "preact":
             ref = preact_residual_kernels(
@@ -44,6 +42,13 @@ def test_mean_kernels_reuse_theory_kernels_and_batched_path_agrees():
         for s, Kb in zip(scales, batched, strict=True):
             ref = ft.mean_kernels(K0_PAIR, 12, s, "erf", sigma_w2=1.7, sigma_b2=0.1, form=form)
             np.testing.assert_allclose(Kb, ref, rtol=1e-13)
+
+
+def test_two_layer_block_is_two_preact_maps_composed():
+    """K' = K + α²(σ_w² E_H[φφᵀ] + σ_b²), H = σ_w² E_K[φφᵀ]: one step by hand."""
+    K = ft.mean_kernels(K0_PAIR, 1, 0.5, "erf", sigma_w2=1.7, sigma_b2=0.1, form="two_layer")
+    H = 1.7 * kernel_map("erf", K0_PAIR)
+    np.testing.assert_allclose(K[1], K0_PAIR + 0.25 * (1.7 * kernel_map("erf", H) + 0.1))
 
 
 @pytest.mark.parametrize("form", ft.FORMS)
@@ -68,6 +73,10 @@ def test_response_products_equal_finite_differences_of_the_kernel_recursion(form
 
 
 def test_jacobian_response_is_the_c_to_one_limit_and_the_tangent_recursion():
+    """Also: the moved 1/N names still resolve through field_theory."""
+    from resprop.theory import finite_size as fsz
+
+    assert ft.tangent_kernels is fsz.tangent_kernels and ft.finite_size is fsz.finite_size
     L, a = 20, 0.5
     jac = ft.response([[1.3]], L, a, kind="jacobian")
     same = ft.response(np.full((2, 2), 1.3), L, a, kind="kernel")  # c⁰ = 1
@@ -104,139 +113,42 @@ def test_discrete_response_converges_to_the_continuum_at_first_order():
     assert err[0] / err[1] == pytest.approx(2.0, rel=0.05)
 
 
-# ---------------------------------------------------------------------------------------------
-# the 1/N theory: exact special case and an independent route for the self term
+def test_readout_layer_response_equals_finite_difference():
+    """sigma_readout2 = σ_r²: χ = σ_out² ∂E_{σ_r² K^L}[φφᵀ]_12/∂K⁰_12 for y = w·φ(V h^L)."""
+    L, a, h, sr = 12, 0.5, 1e-5, 2.5
+    E = np.array([[0.0, 1.0], [1.0, 0.0]])
+    up = ft.mean_kernels(K0_PAIR + h * E, L, a, "erf", sigma_w2=sr)[-1]
+    dn = ft.mean_kernels(K0_PAIR - h * E, L, a, "erf", sigma_w2=sr)[-1]
+    fd = (kernel_map("erf", sr * up) - kernel_map("erf", sr * dn))[0, 1] / (2 * h)
+    chi = ft.response(K0_PAIR, L, a, sigma_w2=sr, sigma_readout2=sr)[-1]
+    assert chi == pytest.approx(fd, rel=1e-7)
 
 
-def test_linear_network_one_loop_is_exact():
-    """φ(x) = x: E K̂^l = q⁰(1+a)^l exactly (K₁ = 0), and the exact recursion
-    E[K̂'²] = E[K̂²]((1+a)² + (4a + 2a²)/N) gives N·Var = q²[2 + l(4a + 2a²)/(1+a)²] + O(1/N).
-    The two closures agree here: they differ only in non-quadratic cross-layer moments."""
-    q0, a, sw, L = 1.4, 0.6, 1.5, 8
-    fs = ft.finite_size([[q0]], L, a, "linear", sigma_w2=sw)
-    r = a * a * sw
-    layers = np.arange(L + 1)
-    q = q0 * (1 + r) ** layers
-    np.testing.assert_allclose(fs.kernel[:, 0, 0], q, rtol=1e-12)
-    np.testing.assert_allclose(fs.mean_correction, 0.0, atol=1e-7)
-    exact = q**2 * (2 + layers * (4 * r + 2 * r * r) / (1 + r) ** 2)
-    np.testing.assert_allclose(fs.covariance[:, 0, 0, 0, 0], exact, rtol=1e-8)
-    np.testing.assert_allclose(fs.covariance_kernel_field[:, 0, 0, 0, 0], exact, rtol=1e-8)
-
-
-def test_self_interaction_term_matches_analytic_second_derivatives():
-    """The cavity self term computed with analytic φ″ (erf) and its own quadrature, vs the
-    library's Price-theorem finite differences in the increment covariance."""
-    sw, a, L = 1.5, 0.6, 6
-    fs = ft.finite_size([[0.8]], L, a, "erf", sigma_w2=sw)
-    q = fs.kernel[:, 0, 0]
-    x, w = np.polynomial.hermite_e.hermegauss(150)
-    w = w / w.sum()
-    z1, z2 = np.meshgrid(x, x, indexing="ij")
-    ww = np.outer(w, w)
-    phi = get_activation("erf")
-
-    def d2F(h):  # (σ_w² φ²)'' = 2σ_w² (φ′² + φ φ″), φ″ = −(π/2) h φ′ for erf
-        d1 = phi.derivative(h)
-        return 2 * sw * (d1**2 + phi(h) * (-math.pi / 2) * h * d1)
-
-    Jq = np.array([np.sum(w * d2F(math.sqrt(qk) * x)) / 2 for qk in q])  # σ_w² dE[φ²]/dq
-    for layer in range(1, L + 1):
-        total = 0.0
-        for k in range(layer):
-            xi = np.prod(1 + a * a * Jq[k + 1 : layer])
-            hk = math.sqrt(q[k]) * z1
-            hl = hk + math.sqrt(q[layer] - q[k]) * z2
-            Fk = sw * phi(hk) ** 2
-            total += xi * np.sum(ww * d2F(hl) * (Fk - np.sum(ww * Fk)))
-        expected = a * a / 2 * total
-        assert sw * fs.correction_terms["self"][layer, 0, 0] == pytest.approx(expected, rel=1e-6)
-
-
-# ---------------------------------------------------------------------------------------------
-# the 1/N theory against Monte Carlo
-
-
-@pytest.fixture(scope="module")
-def theory_one_input():
-    return ft.finite_size([[1.0]], DEPTH, ALPHA, "erf")
-
-
-def _simulate(width: int, n_networks: int, seed: int, **kw):
-    net = networks.PreActResidual(
-        width, DEPTH, activation="erf", branch_scale=ALPHA, input_dim=kw.pop("input_dim", 1)
+def test_alpha_star_expansion_x_star_and_the_one_over_l_correction():
+    """x* from the root of d ln χ_∞/dx on the kernel flow (s-route) equals the argmax of the
+    t-route continuum ODE; the first-order formula leaves an O(L⁻²) error (×4 when L halves),
+    the leading order an error ≈ c₁/L."""
+    e = ft.alpha_star_expansion(K0_PAIR)
+    assert e.x_star == pytest.approx(ft.optimal_continuum(K0_PAIR), rel=1e-6)
+    assert e.curvature < 0
+    err1 = {L: ft.optimal_scale(K0_PAIR, L) / e.scale(L) - 1 for L in (100, 200)}
+    assert err1[100] / err1[200] == pytest.approx(4.0, rel=0.1)
+    err0 = ft.optimal_scale(K0_PAIR, 200) / e.scale(200, order=0) - 1
+    assert err0 == pytest.approx(e.c1 / 200, rel=0.02)
+    # σ_w² enters as α²σ_w² only: the formula's σ_w^(−1) is exact in the discrete network
+    assert ft.optimal_scale(K0_PAIR, 100, sigma_w2=3.0) == pytest.approx(
+        e.scale(100, 1.0) / math.sqrt(3.0) * (1 + err1[100]), rel=1e-5
     )
-    return simulate(net, kw.pop("inputs", [[1.0]]), n_networks, seed=seed, same_sign_lags=(), **kw)
 
 
-def test_mean_correction_cavity_accepted_and_naive_closure_rejected(theory_one_input):
-    """N(E K̂^L − K^L) at N = 32 from 10⁵ networks (gram sampler).
-
-    Estimator: the exact identity E K̂^l = E K̂^{l−1} + α²σ_w² E Φ̂^{l−1} (W has mean zero),
-    so K₁^L = α² N Σ_{l<L} (E Φ̂^l − E_{K^l}[φ²]) is measured from the per-network activation
-    kernels Φ̂^l, with SE = N α² sd(Σ_l Φ̂^l)/√B — about 4× below that of the direct average of
-    K̂^L, which is also checked to agree. The O(1/N²) remainder at N = 32 is ≈ 0.5 SE here.
-    """
-    fs = theory_one_input
-    N, B = 32, 100_000
-    rec = _simulate(N, B, seed=4)
-    act = rec.act_kernel[:, :, 0, 0]
-    summed = ALPHA**2 * act[:, :DEPTH].sum(axis=1)
-    measured = N * (1.0 + summed.mean() - fs.kernel[DEPTH, 0, 0])
-    se = N * summed.std(ddof=1) / math.sqrt(B)
-    cavity = fs.mean_correction[DEPTH, 0, 0]
-    naive = fs.mean_correction_naive[DEPTH, 0, 0]
-    assert abs(measured - cavity) <= 3 * se, (measured, se, cavity)
-    assert abs(measured - naive) >= 5 * se, (measured, se, naive)
-    direct = rec.kernel[:, DEPTH, 0, 0]
-    d_measured = N * (direct.mean() - fs.kernel[DEPTH, 0, 0])
-    d_se = N * direct.std(ddof=1) / math.sqrt(B)
-    assert abs(d_measured - measured) <= 4 * math.hypot(d_se, se)
-
-
-def test_kernel_mean_and_covariance_at_width_128(theory_one_input):
-    """E K̂^l within 4 SE of K^l + K₁^l/N at every layer; N·Var(K̂^l) within 4 SE of the
-    cavity covariance (SE of a sample variance from the fourth central moment)."""
-    fs = theory_one_input
-    N, B = 128, 30_000
-    K = _simulate(N, B, seed=5).kernel[:, :, 0, 0]
-    se_mean = K.std(axis=0, ddof=1) / math.sqrt(B)
-    expected = fs.kernel[:, 0, 0] + fs.mean_correction[:, 0, 0] / N
-    assert np.all(np.abs(K.mean(axis=0) - expected) <= 4 * se_mean)
-    dev = K - K.mean(axis=0)
-    var = dev.var(axis=0, ddof=1)
-    se_var = np.sqrt((np.mean(dev**4, axis=0) - var**2) / B)
-    layers = np.arange(1, DEPTH + 1)
-    theory = fs.covariance[layers, 0, 0, 0, 0]
-    assert np.all(np.abs(N * var[layers] - theory) <= 4 * N * se_var[layers])
-
-
-def test_jacobian_response_and_its_first_order_correction_against_jvps():
-    """E‖J t‖²/N from JVPs (t ~ N(0, I_d) through the input layer, d = 32) at N = 16.
-
-    Averaging over t, E = (1 − 1/d) χ_⊥ + χ_∥/d exactly, with χ_⊥ the response to a direction
-    orthogonal to the input (``kind="jacobian"``) and χ_∥ the radial one (``tangent_kernels``;
-    its 1/N coefficient from ``finite_size`` at a near-radial K⁰, correlation 0.98). The
-    1/N coefficient N(χ_MC − χ_MF) must match χ₁ within 4 SE (the mean-field value alone,
-    χ₁ = 0, lies ≈ 6 SE away at this size).
-    """
-    N, B, d = 16, 60_000, 32
-    nodes = (200, 70)  # χ₁ converged to ~1e-3 (100 nodes: 1.6750, 70: 1.6747, 40: 1.6467)
-    chi0, chi1 = ft.response_finite_size([[1.0]], DEPTH, ALPHA, kind="jacobian", nodes=nodes)
-    radial = ft.tangent_kernels(np.ones((2, 2)), DEPTH, ALPHA)[-1, 1, 1]
-    near = ft.finite_size(
-        np.array([[1.0, 0.98], [0.98, 1.0]]), DEPTH, ALPHA, "erf", n_tangents=1, nodes=nodes
-    ).mean_correction[-1, 1, 1]
-    mf = (1 - 1 / d) * chi0[-1] + radial / d
-    first = (1 - 1 / d) * chi1[-1] + near / d
-    u = np.zeros((1, d))
-    u[0, 0] = math.sqrt(d)  # q⁰ = σ_in² ‖u‖²/d = 1
-    rec = _simulate(N, B, seed=6, inputs=u, input_dim=d, n_tangents=1)
-    T = np.exp(rec.jvp_log_sq_norm[:, DEPTH, 0])
-    measured = N * (T.mean() - mf)
-    se = N * T.std(ddof=1) / math.sqrt(B)
-    assert abs(measured - first) <= 4 * se, (measured, se, first)
-    assert T.mean() == pytest.approx(mf, rel=0.1)  # sanity: the mean-field value dominates
+def test_variants_coincide_at_unit_weight_variance_and_preact_slope_is_minus_half():
+    at_one = {v: ft.optimal_scale_variant(v, K0_PAIR, 50, 1.0) for v in ft.VARIANTS}
+    for v in ("input", "readout", "full"):  # σ_w² = 1, σ_b² = 0: the same network
+        assert at_one[v] == pytest.approx(at_one["preact"], rel=1e-6)
+    assert at_one["two_layer"] != pytest.approx(at_one["preact"], rel=1e-2)
+    a, slope = ft.variant_slopes("preact", K0_PAIR, 50, [0.5, 1.0, 2.0, 4.0])
+    np.testing.assert_allclose(slope, -0.5, atol=1e-5)
+    np.testing.assert_allclose(a * np.sqrt([0.5, 1.0, 2.0, 4.0]), at_one["preact"], rtol=1e-5)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -257,12 +169,11 @@ def test_jacobian_response_and_its_first_order_correction_against_jvps():
         (lambda: ft.optimal_scale(K0_PAIR, 3, bounds=(1.0, 0.1)), "bounds"),
         (lambda: ft.near_optimal_range(K0_PAIR, 3, fraction=1.0), "fraction"),
         (lambda: ft.continuum_response(-1.0, K0_PAIR), "x"),
-        (lambda: ft.finite_size([[1.0]], 3, 0.5, "relu"), "activation"),
-        (lambda: ft.finite_size([[1.0]], 3, 0.5, sigma_w2=0.0), "sigma_w2"),
-        (lambda: ft.finite_size(np.eye(3), 3, 0.5), "K0"),
-        (lambda: ft.finite_size(np.ones((2, 2)), 3, 0.5), "K0"),
-        (lambda: ft.finite_size([[1.0]], 3, 0.5, n_tangents=1), "n_tangents"),
-        (lambda: ft.response_finite_size(K0_PAIR, 3, 0.5, rel_step=0.0), "rel_step"),
+        (lambda: ft.response(K0_PAIR, 3, 0.5, sigma_readout2=0.0), "sigma_readout2"),
+        (lambda: ft.continuum_response(1.0, K0_PAIR, form="two_layer"), "form"),
+        (lambda: ft.optimal_scale_variant("deep", K0_PAIR, 3, 1.0), "variant"),
+        (lambda: ft.optimal_scale_variant("preact", K0_PAIR, 3, 0.0), "sigma_w2"),
+        (lambda: ft.variant_slopes("preact", K0_PAIR, 3, [1.0, 0.5, 2.0]), "sigma_w2"),
     ],
 )
 def test_invalid_parameters_raise_value_error_naming_them(call, name):
