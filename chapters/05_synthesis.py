@@ -65,6 +65,7 @@ import math
 
 import matplotlib.pyplot as plt
 import numpy as np
+from IPython.display import display
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
@@ -514,16 +515,18 @@ kcounts = {
     act: {t: sum(kgrid[k]["best"] == t for k in kgrid if k[0] == act) for t in KNAMES}
     for act in TH_ACTS
 }
-ch.save(
-    fig,
-    "kernel_map",
-    caption=f"Final-layer correlation ρ_L of two inputs with ρ_0 = {RHO0:g}: measured mean ± SE "
-    f"over {BK} networks per point and each theory's value (mean field, ODE limit); colour = "
-    f"the closer theory, grey = neither within {size.kernel_threshold:g} + 4 SE. Top: ReLU, "
-    f"bottom: tanh; widths n ∈ {size.widths}, β ∈ {size.betas}, a ∈ {size.exponents}; gram "
-    f"sampler, profile {ch.profile}. Points won: {kcounts}.",
-    alt="Grids over branch exponent and depth-to-width ratio with the measured and predicted "
-    "final correlation in each cell",
+display(
+    ch.save(
+        fig,
+        "kernel_map",
+        caption=f"Final-layer correlation ρ_L of two inputs with ρ_0 = {RHO0:g}: measured mean ± SE "
+        f"over {BK} networks per point and each theory's value (mean field, ODE limit); colour = "
+        f"the closer theory, grey = neither within {size.kernel_threshold:g} + 4 SE. Top: ReLU, "
+        f"bottom: tanh; widths n ∈ {size.widths}, β ∈ {size.betas}, a ∈ {size.exponents}; gram "
+        f"sampler, profile {ch.profile}. Points won: {kcounts}.",
+        alt="Grids over branch exponent and depth-to-width ratio with the measured and predicted "
+        "final correlation in each cell",
+    )
 )
 for act in TH_ACTS:
     for a in size.exponents:
@@ -735,17 +738,19 @@ for cid, a in [("05-3", 0.0), ("05-4", 0.5), ("05-5", 1.0)]:
         f"a = {a:g} (c = {p['c']:.3g}, L = {p['L']}): var {p['var']:.5f} ± {p['se_var']:.5f}, "
         f"theory {th_var:.5f}, alternative {alt:.5f}"
     )
-    ch.record(
-        cid,
-        Check.compare(
-            f"Var ln(q_L/q_0) at n = {n_top}, L = {p['L']}, c = {p['c']:.3g}",
-            theory=th_var,
-            measured=p["var"],
-            se=p["se_var"],
-            alternative=alt,
-            alternative_label=alt_label,
-        ),
-        figure="collapse",
+    display(
+        ch.record(
+            cid,
+            Check.compare(
+                f"Var ln(q_L/q_0) at n = {n_top}, L = {p['L']}, c = {p['c']:.3g}",
+                theory=th_var,
+                measured=p["var"],
+                se=p["se_var"],
+                alternative=alt,
+                alternative_label=alt_label,
+            ),
+            figure="collapse",
+        )
     )
 
 # %% [markdown]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -252,9 +251,6 @@ def test_network_families_simulate_finite(spec, scale, sampler, n_tangents):
             _finite(rec.jvp_log_sq_norm)
 
 
-@pytest.mark.xfail(
-    reason="engine (simulate.py): ReLU inputs ≳ 1e154 overflow to inf/NaN (issue 14)", strict=False
-)
 @settings(FUZZ, max_examples=3)
 @given(scale=st.floats(1e150, 1e300))
 def test_huge_inputs_stay_finite(scale):
@@ -263,11 +259,6 @@ def test_huge_inputs_stay_finite(scale):
     _finite(rec.log_sq_norm, rec.correlation, rec.output_log_scale)
 
 
-@pytest.mark.xfail(
-    reason="engine (simulate.py): a dead ReLU network (all units off) gives NaN correlations "
-    "and ln‖x‖² = −inf; issue 14 asks for a defined value (0)",
-    strict=False,
-)
 def test_dead_networks_give_defined_values():
     net = networks.FeedForward(1, 8, activation="relu", sigma_w2=2.0)
     rec = simulate(net, np.ones((2, 1)), 20, device="cpu", progress=False)

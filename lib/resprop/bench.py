@@ -37,6 +37,7 @@ from .networks import (
     Network,
     PreActResidual,
     ReducedResidual,
+    TwoLayerResidual,
 )
 from .simulate import simulate
 
@@ -76,6 +77,7 @@ def families(n: int) -> dict[str, Network]:
         ),
         "balanced crelu": BalancedResidual(n, DEPTH),
         "balanced random-sign": BalancedResidual(n, DEPTH, variant="random_sign"),
+        "two-layer residual relu": TwoLayerResidual(n, DEPTH),
     }
 
 

@@ -717,7 +717,10 @@ def simulate(
     """
     if not isinstance(network, Network):
         raise ValueError(f"network: expected a resprop Network, got {type(network).__name__}")
-    u = np.asarray(inputs, dtype=float)
+    try:
+        u = np.asarray(inputs, dtype=float)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"inputs: expected a real array of shape (k, d), got {inputs!r}") from err
     if u.ndim == 1:
         u = u[None, :]
     d = network.in_features
@@ -732,6 +735,10 @@ def simulate(
         raise ValueError(f"dtype: expected torch.float64 or torch.float32, got {dtype}")
     seed = _validate.integer("seed", seed, minimum=0)
     n_tangents = _validate.integer("n_tangents", n_tangents, minimum=0)
+    if not isinstance(same_sign_lags, Sequence) or isinstance(same_sign_lags, str):
+        raise TypeError(
+            f"same_sign_lags: expected a sequence of integers ≥ 1, got {same_sign_lags!r}"
+        )
     lags = tuple(_validate.integer("same_sign_lags", lag) for lag in same_sign_lags)
     if chunk_size is not None:
         chunk_size = _validate.integer("chunk_size", chunk_size)
