@@ -502,10 +502,17 @@ ch.record(
 #
 # | kind | definition | mean field | with $\alpha$ |
 # |---|---|---|---|
-# | `readout` (**ours**) | $\partial K^{y}_{12}/\partial K^{(0)}_{12}$, readout $y = w\cdot\phi(h^{(L)})$ | $\sigma_{\rm out}^2 \langle\phi'_1\phi'_2\rangle_{K^{(L)}}\prod_{l<L}(1 + \alpha^2\sigma_w^2\langle\phi'_1\phi'_2\rangle_{K^{(l)}})$ | rises, then falls |
+# | `readout` (**ours**) | $\partial K^{y}_{12}/\partial K^{(0)}_{12}$, readout $y = w\cdot\phi(h^{(L)})$ | $\chi_{\rm read}$ below | rises, then falls |
 # | `kernel` | $\partial K^{(L)}_{12}/\partial K^{(0)}_{12}$ | the product alone | increasing |
 # | `jacobian` | $\mathbb E\lVert(\partial h^{(L)}/\partial h^{(0)}) v\rVert^2/\lVert v\rVert^2$, $v \perp h^{(0)}$ | product at $c = 1$ | increasing |
 # | `q` | $\partial q^{(L)}/\partial q^{(0)}$ | $\prod_{l<L}(1 + \alpha^2\sigma_w^2 F'(q^{(l)}))$ | increasing |
+#
+# with the readout response at infinite width
+#
+# $$
+# \chi_{\rm read} = \sigma_{\rm out}^2 \langle\phi'_1\phi'_2\rangle_{K^{(L)}}
+# \prod_{l<L}\bigl(1 + \alpha^2\sigma_w^2\langle\phi'_1\phi'_2\rangle_{K^{(l)}}\bigr).
+# $$
 #
 # The `readout` kind has an interior maximum because the product — the signal carried through
 # the residual stack — grows with $\alpha$ while the readout gain
