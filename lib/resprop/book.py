@@ -565,21 +565,16 @@ def check_offline(html_dir: str | os.PathLike[str]) -> int:
 def write_summary(claims_dir: str | os.PathLike[str], target: str | os.PathLike[str]) -> Path:
     """Write the index page's verdict summary (Markdown): per paper, how many claims got which
     verdict, with links to the chapters and the scorecard."""
-    from . import claims as claims_module
-
     chapters = load_claims(claims_dir)
     if not chapters:
         raise ValueError(f"claims_dir: no claim files in {claims_dir}")
     papers: dict[str, dict[str, Any]] = {}
     for chapter, payload in chapters.items():
         for c in payload["claims"]:
-            entry = papers.setdefault(
-                c.get("paper", "book"), {"chapters": [], **dict.fromkeys(VERDICTS, 0)}
-            )
+            entry = papers.setdefault(c["paper"], {"chapters": [], **dict.fromkeys(VERDICTS, 0)})
             entry[c["verdict"]] += 1
             if chapter not in entry["chapters"]:
                 entry["chapters"].append(chapter)
-    names = getattr(claims_module, "PAPERS", {})
     short = {
         "not decidable at this profile": "not decidable",
         "outside the reconstruction": "outside",
@@ -592,7 +587,7 @@ def write_summary(claims_dir: str | os.PathLike[str], target: str | os.PathLike[
     for paper, entry in papers.items():
         links = ", ".join(f"[{ch[:2]}]({ch}.ipynb)" for ch in entry["chapters"])
         counts = [str(entry[v]) if entry[v] else "·" for v in VERDICTS]
-        lines.append(f"| {names.get(paper, paper)} | {links} | " + " | ".join(counts) + " |")
+        lines.append(f"| {PAPERS[paper]} | {links} | " + " | ".join(counts) + " |")
     totals = {v: sum(e[v] for e in papers.values()) for v in VERDICTS}
     profiles = sorted({p.get("profile", "?") for p in chapters.values()})
     lines += [
