@@ -4,7 +4,10 @@ A chapter's first code cell after ``parameters`` is::
 
     ch = Chapter("02_log_gaussian", profile=profile, device=device, seed=seed)
 
-then ``ch.sizes`` gives the profile's experiment sizes, ``ch.declare(id, statement, paper=…,
+then ``ch.sizes`` gives the profile's experiment parameters and sizes, ``ch.device`` the resolved
+device, ``ch.seed_for("name")`` / ``ch.rng("name")`` a named, reproducible seed stream (so a
+chapter never writes ``seed=ch.seed + offset``; a stream's numbers do not move when another
+stream is added), ``ch.declare(id, statement, paper=…,
 tests=…)`` declares each claim up front, ``ch.save(fig, "name", caption=…)`` writes a figure with
 provenance, ``ch.record(id, *checks)`` decides a declared claim from its checks, and
 ``ch.finish()`` writes ``build/claims/<chapter>.json`` (and fails unless every declared claim
@@ -17,12 +20,14 @@ moved into place only after every cell ran, so a failing chapter leaves the prev
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 from matplotlib.figure import Figure
 
@@ -77,6 +82,21 @@ class Chapter:
             "device": device,
             "seed": self.seed,
         }
+
+    def seed_for(self, stream: str) -> int:
+        """The seed of the named stream: the first 8 bytes of sha256("<seed>/<stream>"), < 2⁶³.
+
+        Stable across runs, machines and Python versions (no ``hash()``); distinct names give
+        independent seeds, so experiments of one chapter never share random numbers.
+        """
+        if not isinstance(stream, str) or not stream.strip():
+            raise ValueError(f"stream: expected a non-empty name, got {stream!r}")
+        digest = hashlib.sha256(f"{self.seed}/{stream}".encode()).digest()
+        return int.from_bytes(digest[:8], "big") >> 1
+
+    def rng(self, stream: str) -> np.random.Generator:
+        """A NumPy generator for the named stream, seeded with ``seed_for(stream)``."""
+        return np.random.default_rng(self.seed_for(stream))
 
     def describe(self) -> str:
         """One line saying how this chapter was run, for the reader."""
