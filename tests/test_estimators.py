@@ -264,3 +264,44 @@ def test_excess_kurtosis_se_against_its_asymptotic_value():
     k, se = estimators.excess_kurtosis(x, axis=1)
     assert se.mean() == pytest.approx(math.sqrt(g @ cov @ g / (B * N)), rel=0.01)
     assert abs(k.mean() + 1.2) <= 4 * se.mean() / math.sqrt(Rk)
+
+
+# ---- comparing independent estimates ----------------------------------------------------------
+
+
+def test_difference_ratio_and_relative_error_propagate_independent_ses():
+    difference, ratio, relative_error = (
+        estimators.difference,
+        estimators.ratio,
+        estimators.relative_error,
+    )
+    assert difference((3.0, 0.3), (1.0, 0.4)) == pytest.approx((2.0, 0.5))
+    r, r_se = ratio((2.0, 0.2), (4.0, 0.4))
+    assert r == pytest.approx(0.5) and r_se == pytest.approx(0.5 * math.hypot(0.1, 0.1))
+    assert relative_error((1.1, 0.05), -2.0) == pytest.approx((3.1 / 2.0, 0.025))
+
+
+def test_comparison_helpers_check_the_se_against_monte_carlo():
+    # the SE of a difference of two independent means matches its spread over replications
+    difference, mean_se = estimators.difference, estimators.mean_se
+    rng = np.random.default_rng(7)
+    a, b = rng.normal(1.0, 1.0, (400, 200)), rng.normal(0.0, 2.0, (400, 200))
+    diffs = [difference(mean_se(x), mean_se(y)) for x, y in zip(a, b, strict=True)]
+    spread = np.std([d[0] for d in diffs], ddof=1)
+    predicted = np.mean([d[1] for d in diffs])
+    # the SD of a sample SD over 400 replications has relative SE ≈ 1/√(2·399) ≈ 3.5 %
+    assert abs(spread / predicted - 1) < 4 * 0.036
+
+
+@pytest.mark.parametrize(
+    "call,field",
+    [
+        (lambda e: e.difference((1.0, -0.1), (0.0, 0.1)), "a"),
+        (lambda e: e.ratio((1.0, 0.1), (0.0, 0.1)), "b"),
+        (lambda e: e.relative_error((1.0, 0.1), 0.0), "theory"),
+        (lambda e: e.relative_error((float("nan"), 0.1), 1.0), "measured"),
+    ],
+)
+def test_comparison_helpers_name_bad_inputs(call, field):
+    with pytest.raises(ValueError, match=field):
+        call(estimators)

@@ -25,6 +25,7 @@ from . import _validate
 __all__ = [
     "Extrapolation",
     "SlopeFit",
+    "difference",
     "excess_kurtosis",
     "extrapolate_inverse_n",
     "fit_slope",
@@ -32,6 +33,8 @@ __all__ = [
     "log_mean_exp",
     "loglog_slope",
     "mean_se",
+    "ratio",
+    "relative_error",
     "rms_with_se",
     "variance_se",
 ]
@@ -386,3 +389,40 @@ def extrapolate_inverse_n(
     return Extrapolation(
         float(coef[0]), float(math.sqrt(cov[0, 0])), chi2, dof, p, coef, cov, int(order)
     )
+
+
+# --------------------------------------------------------------------------------------------
+# comparing independent estimates
+
+
+def _estimate(name: str, value: Estimate) -> tuple[float, float]:
+    """A scalar (estimate, SE ≥ 0) pair, or ValueError naming ``name``."""
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise TypeError(f"{name}: expected an (estimate, standard error) pair, got {value!r}")
+    x = _validate.real(f"{name}[0]", value[0])
+    se = _validate.real(f"{name}[1]", value[1], minimum=0.0)
+    return x, se
+
+
+def difference(a: Estimate, b: Estimate) -> tuple[float, float]:
+    """a − b of two independent estimates, with SE √(SE_a² + SE_b²)."""
+    (x, ex), (y, ey) = _estimate("a", a), _estimate("b", b)
+    return x - y, math.hypot(ex, ey)
+
+
+def ratio(a: Estimate, b: Estimate) -> tuple[float, float]:
+    """a/b of two independent estimates, with the delta-method SE |a/b|·√((SE_a/a)² + (SE_b/b)²)."""
+    (x, ex), (y, ey) = _estimate("a", a), _estimate("b", b)
+    if y == 0:
+        raise ValueError("b: the denominator estimate is 0")
+    r = x / y
+    return r, math.hypot(ex / y, r * ey / y)
+
+
+def relative_error(measured: Estimate, theory: float) -> tuple[float, float]:
+    """(measured − theory)/|theory| and its SE SE_measured/|theory| (the theory is exact)."""
+    x, ex = _estimate("measured", measured)
+    t = _validate.real("theory", theory)
+    if t == 0:
+        raise ValueError("theory: a relative error needs a non-zero theory value")
+    return (x - t) / abs(t), ex / abs(t)

@@ -1,0 +1,69 @@
+"""Plot idioms draw the artists they promise (and nothing silently wrong)."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.collections import PolyCollection, QuadMesh
+from matplotlib.container import ErrorbarContainer
+
+from resprop import plots
+from resprop.estimators import extrapolate_inverse_n
+
+
+@pytest.fixture
+def ax():
+    fig, ax = plt.subplots()
+    yield ax
+    plt.close(fig)
+
+
+def test_theory_band_draws_mean_band_and_theory(ax):
+    x = np.arange(5.0)
+    plots.theory_band(ax, x, x, np.full(5, 0.5), label="MC", theory=2 * x, theory_label="th")
+    assert [line.get_label() for line in ax.lines] == ["MC", "th"]
+    (poly,) = [c for c in ax.collections if isinstance(c, PolyCollection)]
+    ys = poly.get_paths()[0].vertices[:, 1]
+    assert ys.min() == pytest.approx(-1.0) and ys.max() == pytest.approx(5.0)  # ±2 SE
+
+
+def test_extrapolation_panel_plots_against_inverse_n_and_returns_the_fit(ax):
+    n = np.array([32.0, 64.0, 128.0])
+    y = 1.0 + 4.0 / n
+    se = np.full(3, 0.01)
+    fit = plots.extrapolation_panel(ax, n, y, se, label="MC", theory=1.0)
+    assert fit.value == pytest.approx(extrapolate_inverse_n(n, y, se).value)
+    (bars,) = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
+    assert np.allclose(bars.lines[0].get_xdata(), 1 / n)
+    fit_line = next(line for line in ax.lines if line.get_label().startswith("fit a + b/n"))
+    assert fit_line.get_xdata()[0] == 0.0
+    assert np.allclose(fit_line.get_ydata(), 1.0 + 4.0 * fit_line.get_xdata())
+    assert any(line.get_label() == "theory 1.000" for line in ax.lines)
+    assert ax.get_xlabel() == "1/n"
+
+
+def test_slope_panel_is_log_log_with_the_power_law(ax):
+    x = np.array([1.0, 10.0, 100.0])
+    plots.slope_panel(ax, x, x**0.5, np.full(3, 0.01), slope=0.5, intercept=0.0, label="MC")
+    assert ax.get_xscale() == ax.get_yscale() == "log"
+    law = next(line for line in ax.lines if line.get_label() == "slope 0.500")
+    assert np.allclose(law.get_ydata(), law.get_xdata() ** 0.5)
+
+
+def test_heatmap_draws_mesh_contours_and_colorbar(ax):
+    x, y = np.arange(4.0), np.arange(3.0)
+    z = np.add.outer(y, x)
+    mesh = plots.heatmap(ax, x, y, z, levels=[2.0], colorbar="z")
+    assert isinstance(mesh, QuadMesh)
+    assert len(ax.figure.axes) == 2  # the colour bar
+    assert len(ax.collections) >= 2  # mesh and contour set
+
+
+def test_heatmap_refuses_a_transposed_grid(ax):
+    with pytest.raises(ValueError, match="z"):
+        plots.heatmap(ax, np.arange(4.0), np.arange(3.0), np.zeros((4, 3)))
