@@ -305,3 +305,16 @@ def test_comparison_helpers_check_the_se_against_monte_carlo():
 def test_comparison_helpers_name_bad_inputs(call, field):
     with pytest.raises(ValueError, match=field):
         call(estimators)
+
+
+def test_ks_null_matches_the_kolmogorov_constants_and_a_simulation():
+    mean, sd = estimators.ks_null(100)
+    assert mean == pytest.approx(math.sqrt(math.pi / 2) * math.log(2) / 10)
+    assert sd == pytest.approx(math.sqrt(math.pi**2 / 12 - (10 * mean) ** 2) / 10)
+    rng = np.random.default_rng(3)
+    d = [scipy.stats.kstest(rng.normal(size=2000), "norm").statistic for _ in range(400)]
+    m, sd = estimators.ks_null(2000)
+    # 400 replications: SE of their mean is sd/20; finite-B bias of the mean is ≈ 0.17/B
+    assert abs(np.mean(d) - m) < 4 * sd / 20 + 0.17 / 2000
+    with pytest.raises(ValueError, match="n_samples"):
+        estimators.ks_null(0)

@@ -30,6 +30,7 @@ __all__ = [
     "extrapolate_inverse_n",
     "fit_slope",
     "fit_slope_of_mean",
+    "ks_null",
     "log_mean_exp",
     "loglog_slope",
     "mean_se",
@@ -426,3 +427,14 @@ def relative_error(measured: Estimate, theory: float) -> tuple[float, float]:
     if t == 0:
         raise ValueError("theory: a relative error needs a non-zero theory value")
     return (x - t) / abs(t), ex / abs(t)
+
+
+def ks_null(n_samples: int) -> tuple[float, float]:
+    """Mean and SD of the KS distance of ``n_samples`` draws from their own continuous law.
+
+    √B·D tends to the Kolmogorov law: mean √(π/2)·ln 2 ≈ 0.8687, SD √(π²/12 − mean²) ≈ 0.2604
+    (``scipy.stats.kstwobign``); both are divided by √B.
+    """
+    root = math.sqrt(_validate.integer("n_samples", n_samples))
+    law = scipy.stats.kstwobign
+    return float(law.mean()) / root, float(law.std()) / root
