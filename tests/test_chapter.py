@@ -42,3 +42,20 @@ def test_a_stream_needs_a_name(chapter, bad):
 
 def test_device_is_resolved(chapter):
     assert isinstance(chapter.device, torch.device)
+
+
+def test_summary_is_a_markdown_table_of_the_recorded_claims(chapter):
+    from resprop.claims import Check
+
+    chapter.declare("02-1a", "s", paper="LNR21", tests="t")
+    chapter.record(
+        "02-1a",
+        Check.compare(
+            "mean", theory=1.0, measured=1.01, se=0.01, alternative=2.0, alternative_label="a"
+        ),  # fmt: skip
+    )
+    table = chapter.summary()
+    lines = str(table).splitlines()
+    assert len(lines) == 3 and lines[0].startswith("| claim | verdict")
+    assert "{ref}`02-1a <claim-02-1a>`" in lines[2] and "**reproduced**" in lines[2]
+    assert table._repr_markdown_() == str(table)

@@ -459,3 +459,26 @@ def test_validation_names_the_parameter():
         lg.full_residual_exact_moments(HE, 8, 4)
     with pytest.raises(ValueError, match="var_log:"):
         lg.output_law(0.0, -1.0)
+
+
+def test_gaussian_ks_distance_is_zero_for_the_gaussian_and_grows_with_the_log_variance():
+    assert lg.gaussian_ks_distance(lg.output_law(0.0, 0.0)) == pytest.approx(0.0, abs=1e-12)
+    small, big = (lg.gaussian_ks_distance(lg.output_law(-v / 2, v)) for v in (0.5, 5.0))
+    assert 0 < small < big < 0.5
+    # against a direct two-sample estimate from 10⁵ draws (SD of the KS statistic ≈ 0.26/√B)
+    law = lg.output_law(-1.0, 2.0)
+    draws = law.rvs(size=100_000, random_state=np.random.default_rng(0))
+    ks = scipy.stats.kstest(draws, "norm").statistic
+    assert abs(ks - lg.gaussian_ks_distance(law)) < 4 * 0.87 / math.sqrt(1e5) + 4 * 0.26 / 316
+
+
+@pytest.mark.parametrize("c", [1.0, 2.0])
+def test_model_variance_parts_sum_to_each_models_s2(c):
+    total = {m: sum(lg.model_variance_parts(c, m).values()) for m in ("standard", "crelu", "fc")}
+    total["random_sign"] = sum(lg.model_variance_parts(c, "random_sign").values())
+    assert total["standard"] == pytest.approx(lg.s2(c))
+    assert total["crelu"] == pytest.approx(lg.balanced_constants(c, "crelu")[1])
+    assert total["random_sign"] == pytest.approx(lg.balanced_constants(c, "random_sign")[1])
+    assert total["fc"] == lg.FC_VAR
+    with pytest.raises(ValueError, match="model"):
+        lg.model_variance_parts(c, "two_layer")

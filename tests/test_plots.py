@@ -67,3 +67,20 @@ def test_heatmap_draws_mesh_contours_and_colorbar(ax):
 def test_heatmap_refuses_a_transposed_grid(ax):
     with pytest.raises(ValueError, match="z"):
         plots.heatmap(ax, np.arange(4.0), np.arange(3.0), np.zeros((4, 3)))
+
+
+def test_histogram_panel_normalises_by_all_samples_when_clipped(ax):
+    x = np.concatenate([np.zeros(50), np.full(50, 10.0)])  # half the mass outside the span
+    plots.histogram_panel(ax, x, [("law", lambda g: np.ones_like(g), "C0")], bins=4, span=(-1, 1))
+    heights = [p.get_height() for p in ax.patches]
+    assert sum(h * 0.5 for h in heights) == pytest.approx(0.5)
+    assert [line.get_label() for line in ax.lines] == ["law"]
+
+
+def test_qq_panel_puts_matching_quantiles_on_the_diagonal(ax):
+    x = np.linspace(-2, 2, 1001)
+    q = np.array([0.1, 0.5, 0.9])
+    emp = plots.qq_panel(ax, x, [("uniform", lambda p: 4 * p - 2, "o")], q)
+    points = ax.lines[0]
+    assert np.allclose(points.get_xdata(), points.get_ydata())
+    assert np.allclose(emp, 4 * q - 2)

@@ -33,7 +33,7 @@ from matplotlib.figure import Figure
 
 from . import claims, figures, profiles
 
-__all__ = ["STAGING_ENV", "Chapter"]
+__all__ = ["STAGING_ENV", "Chapter", "MarkdownText"]
 
 STAGING_ENV = "RESPROP_STAGING"  # set by resprop.book.execute_chapter for the kernel
 
@@ -167,6 +167,19 @@ class Chapter:
         self.claims.append(recorded)
         return recorded
 
+    def summary(self) -> MarkdownText:
+        """A Markdown table of the claims recorded so far: linked id, verdict, deciding check.
+
+        Make it the last expression of a cell; ``str()`` gives the Markdown source.
+        """
+        rows = ["| claim | verdict | deciding check | its numbers |", "|---|---|---|---|"]
+        for c in self.claims:
+            link = f"{{ref}}`{c.id} <{claims.anchor(c.id)}>`"
+            rows.append(
+                f"| {link} | **{c.verdict}** | {c.decided_by.label} | {c.decided_by.numbers()} |"
+            )
+        return MarkdownText("\n".join(rows))
+
     def _check_new(self, id: str) -> None:
         if any(c.id == id for c in self.claims):
             raise ValueError(f"id: claim {id!r} is recorded twice in {self.name}")
@@ -194,6 +207,13 @@ class Chapter:
         elapsed = time.perf_counter() - self._start
         print(f"{self.name}: {len(self.claims)} claims written to {path} ({elapsed:.0f} s)")
         return path
+
+
+class MarkdownText(str):
+    """A string that notebooks display as Markdown."""
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
 
 
 _PROBE = claims.Check.outside("probe", reason="validates a declaration")

@@ -7,6 +7,7 @@ standard errors (2 by default) and theory as lines, as CONTRIBUTING.md asks.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -16,7 +17,16 @@ from numpy.typing import ArrayLike
 from .estimators import Extrapolation, extrapolate_inverse_n
 from .figures import band
 
-__all__ = ["extrapolation_panel", "heatmap", "slope_panel", "theory_band"]
+__all__ = [
+    "extrapolation_panel",
+    "heatmap",
+    "histogram_panel",
+    "qq_panel",
+    "slope_panel",
+    "theory_band",
+]
+
+Law = tuple[str, Callable[[np.ndarray], np.ndarray], str]  # (label, pdf or ppf, format string)
 
 
 def theory_band(
@@ -144,3 +154,44 @@ def heatmap(
     if colorbar is not None:
         ax.figure.colorbar(mesh, ax=ax, label=colorbar)
     return mesh
+
+
+def histogram_panel(
+    ax: Axes,
+    samples: ArrayLike,
+    laws: Sequence[Law],
+    *,
+    bins: int = 80,
+    span: tuple[float, float] | None = None,
+) -> None:
+    """Monte Carlo density (grey histogram) with the predicted densities as lines.
+
+    ``laws``: (label, pdf, format) triples, each pdf drawn on 400 points. With ``span`` the
+    histogram covers only that interval but stays normalised by *all* samples (so tails outside
+    it are not folded in); without, it covers the samples' range with ``density=True``.
+    """
+    x = np.asarray(samples, float).ravel()
+    if span is None:
+        ax.hist(x, bins=bins, density=True, color="0.75", label="Monte Carlo")
+        grid = np.linspace(x.min(), x.max(), 400)
+    else:
+        edges = np.linspace(*span, bins + 1)
+        weights = np.full(x.size, 1 / (x.size * (edges[1] - edges[0])))
+        ax.hist(x, bins=edges, weights=weights, color="0.75", label="Monte Carlo")
+        grid = np.linspace(*span, 4 * bins + 1)
+    for label, pdf, fmt in laws:
+        ax.plot(grid, pdf(grid), fmt, label=label)
+
+
+def qq_panel(ax: Axes, samples: ArrayLike, laws: Sequence[Law], q: ArrayLike) -> np.ndarray:
+    """QQ plot: the samples' quantiles at levels ``q`` against each law's ppf, and the diagonal.
+
+    ``laws``: (label, ppf, format) triples. Returns the empirical quantiles.
+    """
+    q = np.asarray(q, float)
+    emp = np.quantile(np.asarray(samples, float), q)
+    for label, ppf, fmt in laws:
+        ax.plot(ppf(q), emp, fmt, ms=2.5, label=label)
+    top = np.abs(emp).max()
+    ax.plot([-top, top], [-top, top], "k:", lw=0.8)
+    return emp

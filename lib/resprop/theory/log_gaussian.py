@@ -69,6 +69,8 @@ __all__ = [
     "BLOCKS",
     "FC_MEAN",
     "FC_VAR",
+    "gaussian_ks_distance",
+    "model_variance_parts",
     "MODELS",
     "GaussianLimit",
     "LogNormPrediction",
@@ -207,6 +209,20 @@ def variance_parts(c: float) -> dict[str, float]:
         "one_layer": 3 * c**2 / (4 * a2),
         "interlayer": c**2 / (2 * a2) * kappa_sum(c),
     }
+
+
+def model_variance_parts(c: float, model: str = "standard") -> dict[str, float]:
+    """The parts of s² for ``model`` ∈ standard, random_sign, crelu, fc (see ``variance_parts``).
+
+    random-sign keeps the noise and the one-layer fluctuation of r and loses the interlayer
+    part; crelu keeps only the noise; the fully connected He network's 5 is all weight noise.
+    """
+    model = _validate.choice("model", model, ("standard", "random_sign", "crelu", "fc"))
+    parts = variance_parts(c)
+    keep = {"standard": parts, "random_sign": ("noise", "one_layer"), "crelu": ("noise",)}
+    if model == "fc":
+        return {"noise": FC_VAR, "one_layer": 0.0, "interlayer": 0.0}
+    return {k: (v if k in keep[model] else 0.0) for k, v in parts.items()}
 
 
 def mean_parts(c: float) -> dict[str, float]:
@@ -605,6 +621,16 @@ def output_law(mean_log: float, var_log: float) -> scipy.stats.rv_continuous:
     m = _validate.real("mean_log", mean_log)
     v = _validate.variance("var_log", var_log)
     return log_gaussian_mixture(m, math.sqrt(v))
+
+
+def gaussian_ks_distance(law: scipy.stats.rv_continuous) -> float:
+    """sup_t |F(t) − Φ(t)|: the population KS distance of ``law`` to N(0, 1).
+
+    Evaluated on 40 001 points of [−40, 40] (both cdfs are within 1e-300 of 0 or 1 outside);
+    it is what the KS statistic of an output tends to if the Gaussian limit is wrong.
+    """
+    t = np.linspace(-40, 40, 40001)
+    return float(np.max(np.abs(law.cdf(t) - scipy.stats.norm.cdf(t))))
 
 
 # ---------------------------------------------------------------------------------------------
