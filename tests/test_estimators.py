@@ -318,3 +318,20 @@ def test_ks_null_matches_the_kolmogorov_constants_and_a_simulation():
     assert abs(np.mean(d) - m) < 4 * sd / 20 + 0.17 / 2000
     with pytest.raises(ValueError, match="n_samples"):
         estimators.ks_null(0)
+
+
+def test_gaussian_law_se_is_the_spread_of_the_w2_distance_over_replications():
+    rng = np.random.default_rng(5)
+    w2, se = [], []
+    for x in rng.normal(0.3, 2.0, (400, 500)):
+        (m, sm), (v, sv) = estimators.mean_se(x), estimators.variance_se(x)
+        w2.append(math.hypot(m - 0.0, math.sqrt(v) - 1.0))  # to the fixed law N(0, 1)
+        se.append(estimators.gaussian_law_se(sm, v, sv))
+    # W₂ is far from 0 here, so its spread is the projection (Δm SE_m, Δs SE_s)/W₂ of the two
+    # errors: at most the bound √(SE_m² + SE_s²), and here (Δs ≫ Δm) about SE_s
+    spread, bound = np.std(w2, ddof=1), np.mean(se)
+    assert spread <= bound * (1 + 4 * 0.036)
+    assert spread == pytest.approx(2.0 / math.sqrt(2 * 500), rel=4 * 0.036 + 0.05)
+    assert estimators.gaussian_law_se(0.3, 4.0, 1.6) == pytest.approx(0.5)
+    with pytest.raises(ValueError, match="var"):
+        estimators.gaussian_law_se(0.1, 0.0, 0.1)

@@ -84,3 +84,19 @@ def test_qq_panel_puts_matching_quantiles_on_the_diagonal(ax):
     points = ax.lines[0]
     assert np.allclose(points.get_xdata(), points.get_ydata())
     assert np.allclose(emp, 4 * q - 2)
+
+
+def test_category_map_colours_cells_by_category_and_writes_their_text(ax):
+    winners = [["a", "b"], ["b", "b"]]
+    text = [["1", "2"], ["3", "4"]]
+    labels = {"x_labels": ["x0", "x1"], "y_labels": ["y0", "y1"]}
+    plots.category_map(ax, winners, ["a", "b", "none"], ["r", "g", "0.7"], text=text, **labels)
+    (image,) = ax.images
+    assert np.array_equal(image.get_array(), [[0, 1], [1, 1]])
+    assert image.get_clim() == (-0.5, 2.5)
+    assert [t.get_text() for t in ax.texts] == ["1", "2", "3", "4"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["x0", "x1"]
+    legend = plots.category_legend(ax.figure, ["a", "b", "none"], ["r", "g", "0.7"])
+    assert [t.get_text() for t in legend.get_texts()] == ["a", "b", "none"]
+    with pytest.raises(ValueError, match="winners"):
+        plots.category_map(ax, [["c"]], ["a"], ["r"], x_labels=["x"], y_labels=["y"])

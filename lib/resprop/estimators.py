@@ -30,6 +30,7 @@ __all__ = [
     "extrapolate_inverse_n",
     "fit_slope",
     "fit_slope_of_mean",
+    "gaussian_law_se",
     "ks_null",
     "log_mean_exp",
     "loglog_slope",
@@ -438,3 +439,15 @@ def ks_null(n_samples: int) -> tuple[float, float]:
     root = math.sqrt(_validate.integer("n_samples", n_samples))
     law = scipy.stats.kstwobign
     return float(law.mean()) / root, float(law.std()) / root
+
+
+def gaussian_law_se(se_mean: float, var: float, se_var: float) -> float:
+    """SE of a fitted N(mean, sd²) in the W₂ metric: √(SE_mean² + SE_sd²), SE_sd = SE_var/(2 sd).
+
+    W₂(N(m, s²), N(m', s'²)) = √((m − m')² + (s − s')²), so this is the noise of a W₂ distance
+    to a fixed law (delta method for sd = √var, mean and variance errors taken independent).
+    """
+    var = _validate.real("var", var, minimum=0.0, strict=True)
+    se_mean = _validate.real("se_mean", se_mean, minimum=0.0)
+    se_var = _validate.real("se_var", se_var, minimum=0.0)
+    return math.hypot(se_mean, se_var / (2 * math.sqrt(var)))

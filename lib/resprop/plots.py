@@ -12,12 +12,16 @@ from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.colors import ListedColormap
+from matplotlib.patches import Patch
 from numpy.typing import ArrayLike
 
 from .estimators import Extrapolation, extrapolate_inverse_n
 from .figures import band
 
 __all__ = [
+    "category_legend",
+    "category_map",
     "extrapolation_panel",
     "heatmap",
     "histogram_panel",
@@ -195,3 +199,49 @@ def qq_panel(ax: Axes, samples: ArrayLike, laws: Sequence[Law], q: ArrayLike) ->
     top = np.abs(emp).max()
     ax.plot([-top, top], [-top, top], "k:", lw=0.8)
     return emp
+
+
+def category_map(
+    ax: Axes,
+    winners: Sequence[Sequence[str]],
+    names: Sequence[str],
+    colors: Sequence[str],
+    *,
+    text: Sequence[Sequence[str]] | None = None,
+    x_labels: Sequence[str],
+    y_labels: Sequence[str],
+    fontsize: float = 6,
+) -> None:
+    """A grid of cells coloured by category (``winners[i][j]`` ∈ ``names``), with cell text.
+
+    Row i is the y tick ``y_labels[i]`` (drawn bottom up), column j the x tick ``x_labels[j]``;
+    ``colors[k]`` colours ``names[k]``. The legend is left to ``category_legend``.
+    """
+    if len(names) != len(colors):
+        raise ValueError(f"colors: need one per name ({len(names)}), got {len(colors)}")
+    unknown = {w for row in winners for w in row} - set(names)
+    if unknown:
+        raise ValueError(f"winners: categories {sorted(unknown)} are not among names {list(names)}")
+    img = np.array([[list(names).index(w) for w in row] for row in winners])
+    ax.imshow(
+        img,
+        cmap=ListedColormap(list(colors)),
+        vmin=-0.5,
+        vmax=len(names) - 0.5,
+        origin="lower",
+        aspect="auto",
+    )
+    for i, row in enumerate(text or []):
+        for j, label in enumerate(row):
+            ax.text(j, i, label, ha="center", va="center", fontsize=fontsize)
+    ax.set_xticks(range(len(x_labels)), list(x_labels))
+    ax.set_yticks(range(len(y_labels)), list(y_labels))
+    ax.grid(False)
+
+
+def category_legend(fig: Any, names: Sequence[str], colors: Sequence[str]) -> Any:
+    """One legend for a figure of category maps, centred above the panels."""
+    handles = [Patch(color=c, label=t) for c, t in zip(colors, names, strict=True)]
+    return fig.legend(
+        handles=handles, loc="upper center", ncol=len(names), bbox_to_anchor=(0.5, 0.97)
+    )
