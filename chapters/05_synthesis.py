@@ -66,10 +66,8 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import display
-from matplotlib.colors import ListedColormap
-from matplotlib.patches import Patch
 
-from resprop import estimators
+from resprop import estimators, plots
 from resprop.chapter import Chapter
 from resprop.claims import Check
 from resprop.networks import PreActResidual
@@ -149,7 +147,7 @@ B = size.n_networks
 
 
 def log_ratio(
-    width, depth, exponent, n_networks, *, sampler="gram", offset=0, activation="relu", log_q0=True
+    width, depth, exponent, n_networks, stream, *, sampler="gram", activation="relu", log_q0=True
 ):
     """ln(q_L/q_0) (or ln q_L, ``log_q0=False``) of independent networks (input layer u = 1)."""
     net = PreActResidual(
@@ -168,7 +166,7 @@ def log_ratio(
         sampler=sampler,
         device=ch.device,
         progress=False,
-        seed=ch.seed + offset,
+        seed=ch.seed_for(stream),
     )
     return rec.log_sq_norm[:, -1, 0] - (rec.log_sq_norm[:, 0, 0] if log_q0 else 0.0)
 
@@ -178,7 +176,7 @@ K_IN = np.array([[1.0, RHO0], [RHO0, 1.0]])  # input kernel σ_in² u_a·u_b/d o
 U_IN = math.sqrt(2) * np.linalg.cholesky(K_IN)  # rows u_a in R^2, so that K⁰ = K_IN in law
 
 
-def two_inputs(width, depth, exponent, activation, *, offset=0):
+def two_inputs(width, depth, exponent, activation, stream):
     """Simulate BK networks on two inputs of correlation RHO0; return the Record."""
     net = PreActResidual(
         width=width,
@@ -189,7 +187,7 @@ def two_inputs(width, depth, exponent, activation, *, offset=0):
         branch_exponent=exponent,
         input_dim=2,
     )
-    return simulate(net, U_IN, BK, device=ch.device, seed=ch.seed + offset, progress=False)
+    return simulate(net, U_IN, BK, device=ch.device, seed=ch.seed_for(stream), progress=False)
 
 
 # %% [markdown]
@@ -203,13 +201,14 @@ def two_inputs(width, depth, exponent, activation, *, offset=0):
 
 # %%
 dn, dL, dB = size.dense_width, size.dense_depth, size.dense_networks
-x_dense = log_ratio(dn, dL, 0.5, dB, sampler="dense", offset=7)
-x_gram = log_ratio(dn, dL, 0.5, dB, offset=8)
+x_dense = log_ratio(dn, dL, 0.5, dB, "dense", sampler="dense")
+x_gram = log_ratio(dn, dL, 0.5, dB, "gram")
 (vd, sd), (vg, sg) = estimators.variance_se(x_dense), estimators.variance_se(x_gram)
 print(f"n = {dn}, L = {dL}, a = ½, {dB} networks each:")
 print(f"  dense: mean {x_dense.mean():.4f}, var {vd:.5f} ± {sd:.5f}")
 print(f"  gram : mean {x_gram.mean():.4f}, var {vg:.5f} ± {sg:.5f}")
-print(f"  variance difference in SE: {(vd - vg) / math.hypot(sd, sg):+.2f}")
+diff, diff_se = estimators.difference((vd, sd), (vg, sg))
+print(f"  variance difference in SE: {diff / diff_se:+.2f}")
 
 # %% [markdown]
 # ## The map
@@ -225,17 +224,18 @@ print(f"  variance difference in SE: {(vd - vg) / math.hypot(sd, sg):+.2f}")
 
 # %%
 grid = {}  # (a, n, β) → dict(L, c, mean, se_mean, var, se_var, pred)
-for i, a in enumerate(size.exponents):
-    for j, n in enumerate(size.widths):
-        for k, beta in enumerate(size.betas):
+for a in size.exponents:
+    for n in size.widths:
+        for beta in size.betas:
             L = round(beta * n)
-            x = log_ratio(n, L, a, B, offset=1000 * i + 100 * j + k)
+            x = log_ratio(n, L, a, B, f"grid/{a:g}/{n}/{beta:g}")
             var, se_var = estimators.variance_se(x)
+            mean, se_mean = estimators.mean_se(x)
             grid[a, n, beta] = dict(
                 L=L,
                 c=synthesis.branch_variance(L, branch_scale=A0, exponent=a, sigma_w2=SW2),
-                mean=float(x.mean()),
-                se_mean=float(x.std(ddof=1) / math.sqrt(B)),
+                mean=mean,
+                se_mean=se_mean,
                 var=var,
                 se_var=se_var,
                 pred=synthesis.log_norm_predictions(
@@ -244,7 +244,7 @@ for i, a in enumerate(size.exponents):
             )
 
 for p in grid.values():
-    se = math.hypot(p["se_mean"], p["se_var"] / (2 * math.sqrt(p["var"])))
+    se = estimators.gaussian_law_se(p["se_mean"], p["var"], p["se_var"])
     p["best"], p["dist"] = synthesis.best_theory(
         p["mean"], p["var"], p["pred"], threshold=size.threshold + 4 * se
     )
@@ -264,12 +264,12 @@ for p in grid.values():
 TH_ACTS = ("relu", "tanh")
 kgrid = {}  # (activation, a, n, β) → dict(L, rho, se_rho, pred (ρ per theory), x (tanh only))
 tgrid = {}  # (a, n, β) → the same fields as grid, tanh
-for h, act in enumerate(TH_ACTS):
-    for i, a in enumerate(size.exponents):
-        for j, n in enumerate(size.widths):
-            for k, beta in enumerate(size.betas):
+for act in TH_ACTS:
+    for a in size.exponents:
+        for n in size.widths:
+            for beta in size.betas:
                 L = round(beta * n)
-                rec = two_inputs(n, L, a, act, offset=50_000 * (h + 1) + 1000 * i + 100 * j + k)
+                rec = two_inputs(n, L, a, act, f"kernel/{act}/{a:g}/{n}/{beta:g}")
                 rho, se_rho = estimators.mean_se(rec.correlation[:, -1, 0, 1])
                 Kth = synthesis.kernel_predictions(
                     K_IN, L, act, branch_scale=A0, exponent=a, sigma_w2=SW2
@@ -286,7 +286,7 @@ for h, act in enumerate(TH_ACTS):
                     mean, se_mean = estimators.mean_se(x)
                     var, se_var = estimators.variance_se(x)
                     lpred = {t: (float(np.log(K[0, 0])), 0.0) for t, K in Kth.items()}
-                    se = math.hypot(se_mean, se_var / (2 * math.sqrt(var)))
+                    se = estimators.gaussian_law_se(se_mean, var, se_var)
                     tb, td = synthesis.best_theory(
                         mean, var, lpred, threshold=size.threshold + 4 * se
                     )
@@ -304,21 +304,17 @@ for h, act in enumerate(TH_ACTS):
 # %% tags=["hide-input"]
 NAMES = [*synthesis.THEORIES, "none"]
 COLORS = ["#E69F00", "#0072B2", "#009E73", "#BBBBBB"]
+BETA_TICKS = [f"{b:g}" for b in size.betas]
 
 
-def draw_map(ax, cells, cell_text, title):
-    """One panel: colour = best theory, text = per-theory distances."""
-    img = np.array([[NAMES.index(cells[a, b]["best"]) for b in size.betas] for a in size.exponents])
-    ax.imshow(img, cmap=ListedColormap(COLORS), vmin=-0.5, vmax=3.5, origin="lower", aspect="auto")
-    for ia, a in enumerate(size.exponents):
-        for ib, b in enumerate(size.betas):
-            ax.text(ib, ia, cell_text(cells[a, b]), ha="center", va="center", fontsize=6)
-    ax.set_xticks(range(len(size.betas)), [f"{b:g}" for b in size.betas])
-    ax.set_yticks(range(len(size.exponents)), [f"{a:g}" for a in size.exponents])
-    ax.set_xlabel(r"$\beta = L/n$")
-    ax.set_ylabel("branch exponent $a$")
+def draw_map(ax, cells, names, colors, cell_text, title, fontsize=6):
+    """One panel over (a, β): colour = the winning theory of each cell, text = its numbers."""
+    rows = [[cells[a, b] for b in size.betas] for a in size.exponents]
+    plots.category_map(ax, [[p["best"] for p in r] for r in rows], names, colors,
+                       text=[[cell_text(p) for p in r] for r in rows], x_labels=BETA_TICKS,
+                       y_labels=[f"{a:g}" for a in size.exponents], fontsize=fontsize)  # fmt: skip
+    ax.set(xlabel=r"$\beta = L/n$", ylabel="branch exponent $a$")
     ax.set_title(title, fontsize=9)
-    ax.grid(False)
 
 
 def dist_text(p):
@@ -331,24 +327,13 @@ def dist_text(p):
 nw = len(size.widths)
 fig, axes = plt.subplots(2, nw, figsize=(4.4 * nw, 8.4), gridspec_kw=dict(wspace=0.3, hspace=0.35))
 for col, n in enumerate(size.widths):
-    draw_map(
-        axes[0, col],
-        {(a, b): grid[a, n, b] for a in size.exponents for b in size.betas},
-        dist_text,
-        f"ReLU, n = {n}, {B} networks per point",
-    )
-    draw_map(
-        axes[1, col],
-        {(a, b): tgrid[a, n, b] for a in size.exponents for b in size.betas},
-        dist_text,
-        f"tanh, n = {n}, {BK} networks/point (log-Gaussian n/a)",
-    )
-fig.legend(
-    handles=[Patch(color=c, label=t) for c, t in zip(COLORS, NAMES, strict=True)],
-    loc="upper center",
-    ncol=4,
-    bbox_to_anchor=(0.5, 0.97),
-)
+    for row, cells, title in (
+        (0, grid, f"ReLU, n = {n}, {B} networks per point"),
+        (1, tgrid, f"tanh, n = {n}, {BK} networks/point (log-Gaussian n/a)"),
+    ):
+        cells_n = {(a, b): cells[a, n, b] for a in size.exponents for b in size.betas}
+        draw_map(axes[row, col], cells_n, NAMES, COLORS, dist_text, title)
+plots.category_legend(fig, NAMES, COLORS)
 fig.suptitle(
     r"Which theory predicts the law of $\ln(q_L/q_0)$ best (W$_2$ distance, nats, per theory)",
     y=0.995,
@@ -385,7 +370,7 @@ ch.save(
 print("points won:", counts)
 worst_key = max(grid, key=lambda k: grid[k]["dist"]["log-Gaussian"])
 w = grid[worst_key]
-w_se = math.hypot(w["se_mean"], w["se_var"] / (2 * math.sqrt(w["var"])))
+w_se = estimators.gaussian_law_se(w["se_mean"], w["var"], w["se_var"])
 det = min(w["dist"]["mean field"], w["dist"]["ODE limit"])
 print(
     f"worst point for the log-Gaussian law: a = {worst_key[0]:g}, n = {worst_key[1]}, "
@@ -471,41 +456,19 @@ KNAMES = [*synthesis.KERNEL_THEORIES, "none"]
 KCOLORS = [COLORS[0], COLORS[2], COLORS[3]]
 
 
-def draw_kernel_map(ax, act, n):
-    img = np.array(
-        [[KNAMES.index(kgrid[act, a, n, b]["best"]) for b in size.betas] for a in size.exponents]
+def rho_text(p):
+    return f"ρ {p['rho']:.3f}±{p['se_rho']:.3f}\n" + "\n".join(
+        f"{t[:3]} {p['pred'][t][0]:+.3f}" for t in synthesis.KERNEL_THEORIES
     )
-    ax.imshow(img, cmap=ListedColormap(KCOLORS), vmin=-0.5, vmax=2.5, origin="lower", aspect="auto")
-    for ia, a in enumerate(size.exponents):
-        for ib, b in enumerate(size.betas):
-            p = kgrid[act, a, n, b]
-            ax.text(
-                ib,
-                ia,
-                f"ρ {p['rho']:.3f}±{p['se_rho']:.3f}\n"
-                + "\n".join(f"{t[:3]} {p['pred'][t][0]:+.3f}" for t in synthesis.KERNEL_THEORIES),
-                ha="center",
-                va="center",
-                fontsize=5.5,
-            )
-    ax.set_xticks(range(len(size.betas)), [f"{b:g}" for b in size.betas])
-    ax.set_yticks(range(len(size.exponents)), [f"{a:g}" for a in size.exponents])
-    ax.set_xlabel(r"$\beta = L/n$")
-    ax.set_ylabel("branch exponent $a$")
-    ax.set_title(f"{act}, n = {n}, {BK} networks per point", fontsize=9)
-    ax.grid(False)
 
 
 fig, axes = plt.subplots(2, nw, figsize=(4.4 * nw, 8.4), gridspec_kw=dict(wspace=0.3, hspace=0.35))
 for row, act in enumerate(TH_ACTS):
     for col, n in enumerate(size.widths):
-        draw_kernel_map(axes[row, col], act, n)
-fig.legend(
-    handles=[Patch(color=c, label=t) for c, t in zip(KCOLORS, KNAMES, strict=True)],
-    loc="upper center",
-    ncol=3,
-    bbox_to_anchor=(0.5, 0.97),
-)
+        cells_n = {(a, b): kgrid[act, a, n, b] for a in size.exponents for b in size.betas}
+        title = f"{act}, n = {n}, {BK} networks per point"
+        draw_map(axes[row, col], cells_n, KNAMES, KCOLORS, rho_text, title, fontsize=5.5)
+plots.category_legend(fig, KNAMES, KCOLORS)
 fig.suptitle(
     rf"Final-layer correlation $\rho_L$ from $\rho_0$ = {RHO0:g}: measured mean ± SE, and each "
     "theory's value; colour = closer theory",
@@ -766,8 +729,9 @@ for cid, a in [("05-3", 0.0), ("05-4", 0.5), ("05-5", 1.0)]:
 b1, b2 = shared[-1]  # the deepest L that both widths simulate
 p1, p2 = grid[0.5, n_lo, b1], grid[0.5, n_hi, b2]
 t1, t2 = n_lo * p1["pred"]["log-Gaussian"][1], n_hi * p2["pred"]["log-Gaussian"][1]
-r = (n_hi * p2["var"]) / (n_lo * p1["var"])
-r_se = r * math.hypot(p1["se_var"] / p1["var"], p2["se_var"] / p2["var"])
+r, r_se = estimators.ratio(
+    (n_hi * p2["var"], n_hi * p2["se_var"]), (n_lo * p1["var"], n_lo * p1["se_var"])
+)
 alt2 = n_hi * log_gaussian.log_norm_moments(p2["c"], n_hi, p2["L"], model="random_sign")[1]
 print(
     f"a = ½, L = {p1['L']}: n·Var = {n_lo * p1['var']:.3f} (n = {n_lo}), "
@@ -827,8 +791,8 @@ ft_theory = synthesis.field_theory_log_norm_variance(
     ft_L, "tanh", branch_scale=A0, exponent=0.5, sigma_w2=SW2
 )
 ft_y, ft_se = [], []
-for k, n in enumerate(size.ft_widths):
-    x = log_ratio(n, ft_L, 0.5, ft_B, offset=90_000 + k, activation="tanh", log_q0=False)
+for n in size.ft_widths:
+    x = log_ratio(n, ft_L, 0.5, ft_B, f"field_theory/{n}", activation="tanh", log_q0=False)
     v, v_se = estimators.variance_se(x)
     ft_y.append(n * v)
     ft_se.append(n * v_se)
@@ -845,10 +809,7 @@ print({k: round(v, 4) for k, v in ft_theory.items()})
 
 # %% tags=["hide-input"]
 fig, ax = plt.subplots(figsize=(6, 4))
-inv = 1 / np.array(size.ft_widths)
-ax.errorbar(inv, ft_y, 2 * np.array(ft_se), fmt="o", color="C0", capsize=3, label="Monte Carlo")
-xs = np.linspace(0, inv.max() * 1.05, 50)
-ax.plot(xs, ft_ext.coefficients[0] + ft_ext.coefficients[1] * xs, color="C0", lw=0.8)
+plots.extrapolation_panel(ax, size.ft_widths, ft_y, ft_se, label="Monte Carlo", fit=ft_ext)
 ax.errorbar([0], [ft_ext.value], [2 * ft_ext.se], fmt="s", color="C0", capsize=3)
 for (name, val), st in zip(ft_theory.items(), ["-", ":", "--"], strict=True):
     ax.axhline(val, color="k", ls=st, lw=1, label=f"{name}: {val:.3f}")
