@@ -60,6 +60,7 @@ import scipy.stats
 from IPython.display import display
 
 from resprop import commuting as cm
+from resprop import commuting_claims as claims
 from resprop import commuting_figures as figs
 from resprop import estimators
 from resprop.chapter import Chapter
@@ -78,7 +79,7 @@ L_a, L_b = size.gauss_depth_pair
 # The claims of this chapter, declared before any number is computed:
 
 # %%
-cm.declare_claims(ch)
+claims.declare_claims(ch)
 for claim_id, declared in ch.declared.items():
     print(f"{claim_id:6} {declared['statement']}")
 
@@ -182,7 +183,7 @@ K_last = cm.record_kernels(flow[(n_big, L_big)])[:, -1]
 rec_gap = abs(dl.width_first_kernels(K0, L_big)[-1, 0, 1] - Q_ode[-1, 0, 1])
 ch.record(
     "03-4a",
-    cm.check_mean_kernel(K_last[:, 0, 1], K0, Q_ode[-1], rec_gap),
+    claims.check_mean_kernel(K_last[:, 0, 1], K0, Q_ode[-1], rec_gap),
     figure="kernel_flow",
     note=f"gram sampler, {size.flow_networks} networks; model tolerance = |recursion − ODE| "
     f"at L = {L_big} = {rec_gap:.1e}",
@@ -198,8 +199,7 @@ ch.record(
 # deterministically (no Monte Carlo noise) for ReLU, tanh and erf.
 
 # %%
-depths = size.recursion_depths
-euler = {act: dl.euler_errors(K0, depths, act) for act in ["relu", "tanh", "erf"]}
+euler = {act: dl.euler_errors(K0, size.recursion_depths, act) for act in ["relu", "tanh", "erf"]}
 for act, e in euler.items():
     print(f"{act}: local slopes {np.round(e.local_slopes[-4:], 4)}")
 
@@ -207,16 +207,16 @@ for act, e in euler.items():
 ch.save(
     figs.recursion_figure(euler),
     "recursion_vs_ode",
-    caption=f"Largest entry of |K^(L) − Q_1| between the infinite-width recursion "
-    f"{{eq}}`hy-recursion` at depth L = {depths[0]}…{depths[-1]} and the ODE solution, for ReLU, "
-    "tanh and erf (deterministic, no sampling); the dotted line is ∝ 1/L.",
+    caption="Largest entry of |K^(L) − Q_1| between the infinite-width recursion {eq}`hy-recursion` "
+    f"at depth L = {size.recursion_depths[0]}…{size.recursion_depths[-1]} and the ODE solution, "
+    "for ReLU, tanh and erf (deterministic, no sampling); the dotted line is ∝ 1/L.",
     alt="Log-log plot of the recursion's error against depth: three straight lines of slope −1",
 )
 
 # %%
 ch.record(
     "03-1a",
-    cm.check_euler_rate(euler["relu"].local_slopes),
+    claims.check_euler_rate(euler["relu"].local_slopes),
     figure="recursion_vs_ode",
     note="deterministic; the tolerance is twice the change of the local slope between the "
     "last two depth doublings, an estimate of the remaining O(1/L) correction",
@@ -328,12 +328,12 @@ for a, label in zip(size.path_exponents, "bcd", strict=False):
     display(
         ch.record(
             f"03-1{label}",
-            cm.check_path_slope(path_slopes[(cm.RESNET, a)]),
+            claims.check_path_slope(path_slopes[(cm.RESNET, a)]),
             figure="paths",
             note=f"widths {size.path_widths}, {size.path_networks} networks per point, gram sampler",
         )
     )
-ch.record("03-1e", cm.check_path_slope(path_slopes[(cm.MLP, 1.0)], mlp=True), figure="paths")
+ch.record("03-1e", claims.check_path_slope(path_slopes[(cm.MLP, 1.0)], mlp=True), figure="paths")
 
 # %% [markdown]
 # A single cell of the heat map drawn twice, with the **dense** sampler (every weight matrix
@@ -345,7 +345,7 @@ ch.record("03-1e", cm.check_path_slope(path_slopes[(cm.MLP, 1.0)], mlp=True), fi
 n_d, L_d, B_d = size.dense_width, size.dense_depth, size.dense_networks
 d_gram, d_dense = cm.sampler_errors(n_d, L_d, X, B_d, Q1, seed=ch.seed, device=ch.device)
 ks = scipy.stats.ks_2samp(d_gram, d_dense)
-check_4b = cm.check_samplers(d_gram, d_dense)
+check_4b = claims.check_samplers(d_gram, d_dense)
 print(
     f"n = {n_d}, L = {L_d}: mean error gram {d_gram.mean():.4f}, dense {d_dense.mean():.4f} "
     f"(SE of difference {check_4b.se:.4f}); two-sample KS p = {ks.pvalue:.2f}"
@@ -404,7 +404,7 @@ for a, label, neighbour in [(0.25, "a", 0.5), (0.5, "b", 0.25), (0.75, "c", 0.5)
     display(
         ch.record(
             f"03-2{label}",
-            cm.check_growth(sweep, a, neighbour, L_lo, L_hi),
+            claims.check_growth(sweep, a, neighbour, L_lo, L_hi),
             figure="branch_exponent",
             note=f"n = {n_e}, {B_e} networks per depth; asymptotic exponent 1 − 2a = {1 - 2 * a:g}",
         )
@@ -482,7 +482,7 @@ ch.save(
 display(
     ch.record(
         "03-3a",
-        cm.check_rate("exponent p of kurtosis ∝ n^p", p_kurt, "n^(−1/2) decay"),
+        claims.check_rate("exponent p of kurtosis ∝ n^p", p_kurt, "n^(−1/2) decay"),
         figure="gaussianity",
         note=f"n = {gw[0]}…{gw[-1]}, L = {g_depth}, {size.gauss_neurons} neurons per width; "
         "weighted least squares of A n^p on the signed kurtoses",
@@ -491,7 +491,7 @@ display(
 (k_a, sk_a), (k_b, sk_b) = depth_kurt[L_a], depth_kurt[L_b]
 ch.record(
     "03-3b",
-    cm.check_kurtosis_ratio(depth_kurt[L_a], depth_kurt[L_b], L_a, L_b),
+    claims.check_kurtosis_ratio(depth_kurt[L_a], depth_kurt[L_b], L_a, L_b),
     note=f"n = {size.gauss_depth_width}: kurtosis {k_a:.4f} ± {sk_a:.4f} at L = {L_a}, "
     f"{k_b:.4f} ± {sk_b:.4f} at L = {L_b}",
 )
@@ -536,7 +536,7 @@ ch.save(
 n_lin = size.linear_widths[1]
 ch.record(
     "03-3c",
-    cm.check_log_normal_variance(lin_v[n_lin], n_lin),
+    claims.check_log_normal_variance(lin_v[n_lin], n_lin),
     figure="linear_depth_first",
     note="the SE is that of a Gaussian sample variance, √(2/(B−1))·var; the finite-L "
     "correction is O(1/L) and not allowed for",
@@ -681,7 +681,7 @@ ch.save(
 # %%
 ch.record(
     "03-5",
-    *cm.checks_depth_first(depth_first, conv),
+    *claims.checks_depth_first(depth_first, conv),
     figure="order_of_limits",
     note=f"widths {size.sde_widths}; N = {size.sde_steps} steps extrapolated from N/2; "
     f"samples {size.sde_neurons}/n per width up to n = {size.sde_taper_width}, then ∝ n^(−3/2); "

@@ -8,14 +8,12 @@ theory or an independent computation, with a tolerance of 4 standard errors.
 from __future__ import annotations
 
 import math
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
 from resprop import commuting as cm
-from resprop import estimators, networks, profiles
-from resprop.chapter import Chapter
+from resprop import estimators, networks
 from resprop.simulate import simulate
 from resprop.theory import depth_limit as dl
 
@@ -83,31 +81,6 @@ def test_path_slopes_keep_the_resnet_and_the_mlp_on_l_equals_n():
     assert slopes[(cm.RESNET, 0.5)][0] == pytest.approx(-0.5, abs=1e-12)
 
 
-def test_sampler_errors_agree_between_gram_and_dense():
-    d_gram, d_dense = cm.sampler_errors(16, 8, X, 200, Q1, seed=8, device="cpu")
-    assert d_gram.shape == d_dense.shape == (200,)
-    diff, se = estimators.difference_of_means(d_gram, d_dense)
-    assert abs(diff) <= 4 * se
-    assert cm.check_samplers(d_gram, d_dense).verdict == "reproduced"
-
-
-def test_branch_sweep_and_growth_check():
-    sweep = cm.branch_sweep([0.5], [16, 64], 64, X, 64, seed=9, device="cpu")
-    assert set(sweep) == {(0.5, 16), (0.5, 64)}
-    check = cm.check_growth(
-        {**sweep, (0.5, 16): sweep[(0.5, 16)]}, 0.5, 0.25, 16, 64
-    )  # a = ½: ln(q_L/q_0) → ½ at every depth, growth exponent ≈ 0
-    assert check.theory == dl.relu_growth_exponent(0.5, 16, 64)
-    assert abs(check.measured - check.theory) <= 4 * check.se
-
-
-def test_linear_growth_variance_follows_the_log_normal_law():
-    v = cm.linear_growth([8], 64, 800, seed=10, device="cpu")[8]
-    check = cm.check_log_normal_variance(v, 8)
-    assert check.theory == pytest.approx(0.5)  # 4/n
-    assert abs(check.measured - check.theory) <= 4 * check.se + 4 / 64  # + O(1/L)
-
-
 def test_neuron_samples_scale_and_seeds():
     s = cm.neuron_samples([(8, 4), (16, 4)], 64, scale=2.0, seed=11, device="cpu")
     assert s[(8, 4)].shape == (8, 8) and s[(16, 4)].shape == (4, 16)
@@ -127,25 +100,6 @@ def test_step_convergence_structure_and_recursion_changes():
     assert text.startswith("relu, n = 8: weak order")
 
 
-def test_depth_first_limit_and_joint_means_approach_the_ode():
-    df = cm.depth_first_limit(
-        K0, [4, 8, 16], 8, 2**12, "relu", taper_width=4, pilot_samples=16, seed=14,
-        pilot_seed=15, device="cpu",
-    )  # fmt: skip
-    assert df.rows.shape == (3, 4)
-    # the bias E q_1 − Q_1 is O(1/n); at n = 16 it is below 0.05 (the chapter measures it)
-    assert abs(df.rows[-1, 0] - df.Q1[0, 0]) <= 4 * df.rows[-1, 1] + 0.05
-    assert "bias of E q_1(x,x)" in df.describe()
-    conv = {"relu": {"order": (1.0, 0.1)}}
-    checks = cm.checks_depth_first({"relu": df}, conv)
-    assert [c.label for c in checks][2] == "relu: weak order of Euler–Maruyama"
-    joint = cm.joint_means(
-        K0, [8], 2**11, pilot_width=8, pilot_samples=16, seed=16, pilot_seed=17, device="cpu"
-    )
-    assert joint.shape == (1, 2)
-    assert abs(joint[0, 0] - Q1[0, 0]) <= 4 * joint[0, 1] + 0.1  # O(1/n) + Euler's O(1/L)
-
-
 def test_gp_circle_data_has_the_kernel_of_its_inputs():
     d = cm.gp_circle_data(0)
     np.testing.assert_allclose(d.X @ d.X.T / 2, d.K0, atol=1e-12)  # σ_in² x·x'/d = cos(θ − θ')
@@ -162,22 +116,17 @@ def test_gp_errors_shrink_with_width():
     assert err[(256, 4)][0] < err[(16, 4)][0]
 
 
-def test_checks_name_their_alternatives():
-    c = cm.check_mean_kernel(np.full(10, Q1[0, 1]) + np.linspace(-1e-3, 1e-3, 10), K0, Q1, 1e-4)
-    assert c.verdict == "reproduced"
-    assert c.alternative == pytest.approx(math.sqrt(Q1[0, 0] * Q1[1, 1]) * 0.5)
-    assert cm.check_euler_rate(np.array([-0.98, -0.99, -0.995])).verdict == "reproduced"
-    assert cm.check_path_slope((-0.5, 0.05)).verdict == "reproduced"
-    assert cm.check_path_slope((-0.5, 0.05), mlp=True).verdict == "not reproduced"
-    assert cm.check_rate("p", (-0.5, 0.01), "n^(−1/2)").verdict == "not reproduced"
-    assert cm.check_kurtosis_ratio((0.1, 0.01), (0.1, 0.01), 32, 256).verdict == "reproduced"
-
-
-def test_declare_claims_declares_every_claim_of_the_chapter(tmp_path):
-    ch = Chapter("03_commuting_limits", profile="quick", device="cpu", root=tmp_path)
-    cm.declare_claims(ch)
-    ids = set(ch.declared)
-    assert {"03-4a", "03-1a", "03-1e", "03-4b", "03-2a", "03-3c", "03-5"} <= ids
-    assert len(ids) == 5 + len(profiles.sizes("03_commuting_limits", "quick").path_exponents) + 6
-    fake = SimpleNamespace(sizes=ch.sizes, declare=lambda *a, **k: None)
-    cm.declare_claims(fake)  # reads only ch.sizes and calls ch.declare
+def test_depth_first_limit_and_joint_means_approach_the_ode():
+    df = cm.depth_first_limit(
+        K0, [4, 8, 16], 8, 2**12, "relu", taper_width=4, pilot_samples=16, seed=14,
+        pilot_seed=15, device="cpu",
+    )  # fmt: skip
+    assert df.rows.shape == (3, 4)
+    # the bias E q_1 − Q_1 is O(1/n); at n = 16 it is below 0.05 (the chapter measures it)
+    assert abs(df.rows[-1, 0] - df.Q1[0, 0]) <= 4 * df.rows[-1, 1] + 0.05
+    assert "bias of E q_1(x,x)" in df.describe()
+    joint = cm.joint_means(
+        K0, [8], 2**11, pilot_width=8, pilot_samples=16, seed=16, pilot_seed=17, device="cpu"
+    )
+    assert joint.shape == (1, 2)
+    assert abs(joint[0, 0] - Q1[0, 0]) <= 4 * joint[0, 1] + 0.1  # O(1/n) + Euler's O(1/L)
