@@ -55,160 +55,33 @@ seed = 0
 # %%
 import math
 
-import matplotlib.pyplot as plt
 import numpy as np
-import scipy.optimize
 import scipy.stats
 from IPython.display import display
-from matplotlib.colors import LogNorm
-from matplotlib.ticker import NullLocator
 
-from resprop import estimators, networks, sde
+from resprop import commuting as cm
+from resprop import commuting_claims as claims
+from resprop import commuting_figures as figs
+from resprop import estimators
 from resprop.chapter import Chapter
-from resprop.claims import Check
-from resprop.figures import band
-from resprop.simulate import simulate
 from resprop.theory import depth_limit as dl
-from resprop.theory.kernels import feedforward_kernels
 
 ch = Chapter("03_commuting_limits", profile=profile, device=device, seed=seed)
 size = ch.sizes
 print(ch.describe())
-if profile == "quick":
-    print("Quick profile: CPU-sized experiments (widths ≤ 1024, a few hundred networks per")
-    print("point); the numbers are not paper-scale. The `full` profile sizes are in profiles.py.")
 
 K0 = np.array([[1.0, 0.5], [0.5, 1.0]])  # q0(a,a) = q0(b,b) = 1, q0(a,b) = 1/2
 X = dl.inputs_for_kernel(K0)  # inputs in R^2 whose input-layer kernel is exactly K0
 n_big, L_big = max(size.flow_configs)
 L_a, L_b = size.gauss_depth_pair
-HY = dict(paper="HY23")
 
 # %% [markdown]
 # The claims of this chapter, declared before any number is computed:
 
 # %%
-ch.declare(
-    "03-4a",
-    f"The mean covariance q_1(a,b) of 1/√L ReLU ResNets (n = {n_big}, L = {L_big}) matches the "
-    "limiting ODE.",
-    **HY,
-    tests="Monte Carlo mean over networks (gram sampler) against the DOP853 solution of the "
-    "kernel ODE; alternative: the correlation frozen at its input value (the linear-φ flow)",
-)
-ch.declare(
-    "03-1a",
-    "Width first, then depth: the infinite-width recursion converges to the ODE at rate 1/L.",
-    **HY,
-    tests="log-log slope of |recursion − ODE| at the largest depths (deterministic); "
-    "alternative: the rate L^(−1/2)",
-)
-for a, label in zip(size.path_exponents, "bcd", strict=False):
-    ch.declare(
-        f"03-1{label}",
-        f"Joint limit along L = n^{a:g}: the kernel error of 1/√L ResNets decays like n^(−1/2).",
-        **HY,
-        tests="weighted slope of ln(RMS error) against ln n over the path; alternative: no "
-        "decay (slope 0, a function of L/n as for an MLP)",
-    )
-ch.declare(
-    "03-1e",
-    "Contrast: along L = n the ReLU MLP's kernel error does not decay (it depends on L/n), unlike "
-    "the ResNet's n^(−1/2).",
-    paper="book",
-    tests="slope of ln(RMS error) against ln n on L = n; alternative: the ResNet's −1/2",
-)
-ch.declare(
-    "03-4b",
-    f"The gram sampler reproduces the dense sampler's kernel errors (n = L = {size.dense_width}).",
-    paper="book",
-    tests="difference of the mean errors of the two samplers; alternative: a sampler whose errors "
-    "are those of width 2n",
-)
-for a, label, regime in [
-    (0.25, "a", "explodes"),
-    (0.5, "b", "has a nontrivial finite limit"),
-    (0.75, "c", "becomes trivial"),
-]:
-    ch.declare(
-        f"03-2{label}",
-        f"Branch factor L^(−{a:g}): the kernel {regime}.",
-        **HY,
-        tests="growth exponent of ln(q_L/q_0) in L between the smallest and largest depth, "
-        "against the exact recursion; alternative: the exponent of a neighbouring regime",
-    )
-ch.declare(
-    "03-3a",
-    "Pre-activations become Gaussian as n grows: the excess kurtosis of a neuron decays like 1/n.",
-    **HY,
-    tests=f"fitted exponent p of kurtosis = A n^p, n = {size.gauss_widths[0]}…"
-    f"{size.gauss_widths[-1]}, L = {size.gauss_depth}; alternative: p = −1/2",
-)
-ch.declare(
-    "03-3b",
-    f"The non-Gaussianity does not grow with depth: at n = {size.gauss_depth_width} the excess "
-    f"kurtosis at L = {L_b} equals that at L = {L_a}.",
-    **HY,
-    tests="ratio of the two kurtoses; alternative: growth ∝ L (ratio L_b/L_a), as the "
-    "non-Gaussianity of a feed-forward network grows like L/n",
-)
-ch.declare(
-    "03-3c",
-    f"Depth first at finite width (linear φ, n = {size.linear_widths[1]}): Var ln(q_L/q_0) "
-    "follows the SDE's log-normal law 4/n.",
-    **HY,
-    tests=f"sample variance over networks at L = {size.linear_depth}; alternative: the "
-    "width-first limit, a deterministic norm (variance 0)",
-)
-ch.declare(
-    "03-5",
-    "Depth first, then width: the finite-width SDE of the n neurons (the L → ∞ limit at fixed n) "
-    "has a covariance that converges to the ODE limit as n → ∞, at rate 1/n.",
-    **HY,
-    tests="Euler–Maruyama with Talay–Tubaro extrapolation for ReLU and tanh, n = "
-    f"{size.sde_widths[0]}…{size.sde_widths[-1]}: fitted exponent of the bias (alternative "
-    "n^(−1/2)); its 1/n extrapolation against the ODE (alternative: no width dependence); "
-    "the integrator's weak order in the step (alternative: ½)",
-)
-
-
-def rms_alive(d):
-    """RMS kernel error over the networks whose signal survived, its SE, and the number dead.
-
-    A ReLU network whose units all switch off in some layer has kernel 0 (error ∞); such
-    networks (only deep, narrow MLPs here) are excluded from the RMS and counted.
-    """
-    alive = np.isfinite(d)
-    if alive.sum() < 2:
-        return math.inf, math.nan, int(np.sum(~alive))
-    return (*estimators.rms_with_se(d[alive]), int(np.sum(~alive)))
-
-
-def final_kernel(rec):
-    """(B, k, k) kernels ⟨h_a^L, h_b^L⟩/n of the last layer, from the log-space record."""
-    half = rec.log_sq_norm[:, -1] / 2
-    return np.exp(half[:, :, None] + half[:, None, :]) * rec.correlation[:, -1]
-
-
-def power_fit(x, y, se):
-    """Exponent p of y = A x^p fitted to signed values by weighted least squares, and its SE.
-
-    Unlike a log-log fit it keeps the points whose value is within noise of 0 (large widths).
-    """
-    x, y, se = (np.asarray(v, dtype=float) for v in (x, y, se))
-    p0 = [y[0] * x[0], -1.0]
-    (_, p), cov = scipy.optimize.curve_fit(
-        lambda x, A, p: A * x**p, x, y, p0=p0, sigma=se, absolute_sigma=True
-    )
-    return float(p), float(math.sqrt(cov[1, 1]))
-
-
-def width_axis(ax, widths):
-    """Log x axis with one labelled tick per width (y keeps its own, minor, labels)."""
-    ax.set_xscale("log")
-    ax.set_xticks(widths, [str(n) for n in widths])
-    ax.xaxis.set_minor_locator(NullLocator())
-
+claims.declare_claims(ch)
+for claim_id, declared in ch.declared.items():
+    print(f"{claim_id:6} {declared['statement']}")
 
 # %% [markdown]
 # ```{admonition} Samplers and sizes
@@ -229,6 +102,13 @@ def width_axis(ax, widths):
 # path), sweeps the branch exponent at $n = 2048$ up to $L = 1024$, and takes 16 times as many
 # neuron samples in the Gaussianity and SDE sections; it is meant for one GPU and has not been
 # run here.
+#
+# The code of every experiment is in the library, tested there: the Monte Carlo drivers and
+# the checks that decide the claims in `resprop.commuting`, the figures in
+# `resprop.commuting_figures`, the mathematics in `theory.depth_limit`, the samplers in
+# `resprop.sde` and the statistics in `resprop.estimators`. This page holds the argument, the
+# sizes and the calls; each cell names the seed offset of its experiment (`ch.seed + …`), so
+# any one of them can be rerun alone with the same numbers.
 # ```
 
 # %% [markdown]
@@ -270,34 +150,12 @@ Q_ode = dl.limiting_kernel(K0, t_fine)
 Q_closed = dl.relu_limiting_kernel(K0, t_fine)
 print(f"ODE vs ReLU closed form, max |difference| over t: {np.abs(Q_ode - Q_closed).max():.1e}")
 print(f"Q_1 = {Q_ode[-1, 0, 0]:.6f} (e^(1/2) = {math.exp(0.5):.6f}), {Q_ode[-1, 0, 1]:.6f}")
-
-flow = {}
-for i, (n, L) in enumerate(size.flow_configs):
-    net = networks.PreActResidual.hayou_yang(n, L, input_dim=2)
-    flow[(n, L)] = simulate(net, X, size.flow_networks, device=ch.device, seed=ch.seed + i)
+flow = cm.kernel_flow(size.flow_configs, X, size.flow_networks, seed=ch.seed, device=ch.device)
 
 # %% tags=["hide-input"]
-fig, axes = plt.subplots(1, 2, figsize=(11, 4))
-for (n, L), rec in flow.items():
-    t = dl.time_grid(L)
-    half = rec.log_sq_norm / 2
-    K = np.exp(half[..., :, None] + half[..., None, :]) * rec.correlation
-    for ax, (a, b) in zip(axes, [(0, 0), (0, 1)], strict=True):
-        v = K[:, :, a, b]
-        m, sd = v.mean(0), v.std(0, ddof=1)
-        band(ax, t, m, sd / math.sqrt(len(v)), label=f"n = {n}, L = {L}")
-        ax.plot(t, m - sd, lw=0.5, color=ax.lines[-1].get_color(), alpha=0.6)
-        ax.plot(t, m + sd, lw=0.5, color=ax.lines[-1].get_color(), alpha=0.6)
-for ax, (a, b), name in zip(axes, [(0, 0), (0, 1)], ["$q_t(a,a)$", "$q_t(a,b)$"], strict=True):
-    ax.plot(t_fine, Q_ode[:, a, b], "k--", lw=1.5, label="ODE (DOP853)")
-    ax.set(xlabel="$t = l/L$", ylabel=name)
-axes[0].legend()
-axes[0].set_title("squared length")
-axes[1].set_title("covariance of the two inputs")
-fig.tight_layout()
 configs = ", ".join(f"(n, L) = ({n}, {L})" for n, L in size.flow_configs)
 ch.save(
-    fig,
+    figs.kernel_flow_figure(flow, t_fine, Q_ode),
     "kernel_flow",
     caption=f"Kernel flow of the ReLU 1/√L ResNet: the ODE {{eq}}`hy-ode` (dashed) against "
     f"{size.flow_networks} random networks per configuration, {configs} (gram sampler; bands "
@@ -321,21 +179,11 @@ ch.save(
 # `depth_limit.linear_limiting_kernel`).
 
 # %%
-K_last = final_kernel(flow[(n_big, L_big)])
+K_last = cm.record_kernels(flow[(n_big, L_big)])[:, -1]
 rec_gap = abs(dl.width_first_kernels(K0, L_big)[-1, 0, 1] - Q_ode[-1, 0, 1])
-frozen = math.sqrt(Q_ode[-1, 0, 0] * Q_ode[-1, 1, 1]) * K0[0, 1]  # correlation kept at 1/2
-m41, se41 = estimators.mean_se(K_last[:, 0, 1])
 ch.record(
     "03-4a",
-    Check.compare(
-        "mean q_1(a,b)",
-        theory=float(Q_ode[-1, 0, 1]),
-        measured=m41,
-        se=se41,
-        alternative=float(frozen),
-        alternative_label="correlation frozen at its input value",
-        model_tolerance=float(rec_gap),
-    ),
+    claims.check_mean_kernel(K_last[:, 0, 1], K0, Q_ode[-1], rec_gap),
     figure="kernel_flow",
     note=f"gram sampler, {size.flow_networks} networks; model tolerance = |recursion − ODE| "
     f"at L = {L_big} = {rec_gap:.1e}",
@@ -351,48 +199,24 @@ ch.record(
 # deterministically (no Monte Carlo noise) for ReLU, tanh and erf.
 
 # %%
-depths = np.array(size.recursion_depths)
-rec_err, slopes, rec_K = {}, {}, {}
-for act in ["relu", "tanh", "erf"]:
-    Q1_act = dl.limiting_kernel(K0, [1.0], act)[0]
-    rec_K[act] = {int(L): dl.width_first_kernels(K0, int(L), act)[-1] for L in depths}
-    rec_err[act] = np.array([np.abs(rec_K[act][int(L)] - Q1_act).max() for L in depths])
-    slopes[act] = np.diff(np.log(rec_err[act])) / np.diff(np.log(depths))
-    print(f"{act}: local slopes {np.round(slopes[act][-4:], 4)}")
+euler = {act: dl.euler_errors(K0, size.recursion_depths, act) for act in ["relu", "tanh", "erf"]}
+for act, e in euler.items():
+    print(f"{act}: local slopes {np.round(e.local_slopes[-4:], 4)}")
 
 # %% tags=["hide-input"]
-fig, ax = plt.subplots(figsize=(6.4, 4))
-for act, err in rec_err.items():
-    ax.loglog(depths, err, "o-", ms=3, label=act)
-ax.loglog(depths, 0.3 / depths, "k:", label="$\\propto 1/L$")
-ax.set(
-    xlabel="depth $L$",
-    ylabel="$\\max_{ab} |K^{(L)}_{ab} - Q_1(a,b)|$",
-    title="Width first, then depth: infinite-width recursion vs ODE",
-)
-ax.legend()
 ch.save(
-    fig,
+    figs.recursion_figure(euler),
     "recursion_vs_ode",
-    caption=f"Largest entry of |K^(L) − Q_1| between the infinite-width recursion "
-    f"{{eq}}`hy-recursion` at depth L = {depths[0]}…{depths[-1]} and the ODE solution, for ReLU, "
-    "tanh and erf (deterministic, no sampling); the dotted line is ∝ 1/L.",
+    caption="Largest entry of |K^(L) − Q_1| between the infinite-width recursion {eq}`hy-recursion` "
+    f"at depth L = {size.recursion_depths[0]}…{size.recursion_depths[-1]} and the ODE solution, "
+    "for ReLU, tanh and erf (deterministic, no sampling); the dotted line is ∝ 1/L.",
     alt="Log-log plot of the recursion's error against depth: three straight lines of slope −1",
 )
 
 # %%
-local = slopes["relu"]
 ch.record(
     "03-1a",
-    Check.compare(
-        "slope of ln error vs ln L (ReLU)",
-        theory=-1.0,
-        measured=float(local[-1]),
-        se=0.0,
-        alternative=-0.5,
-        alternative_label="rate L^(−1/2)",
-        model_tolerance=float(2 * abs(local[-1] - local[-2])),
-    ),
+    claims.check_euler_rate(euler["relu"].local_slopes),
     figure="recursion_vs_ode",
     note="deterministic; the tolerance is twice the change of the local slope between the "
     "last two depth doublings, an estimate of the remaining O(1/L) correction",
@@ -432,56 +256,17 @@ ch.record(
 # %%
 Q1 = Q_ode[-1]
 grid_n, grid_L = size.grid_widths, size.grid_depths
-families = {
-    "1/√L ResNet": lambda n, L: (
-        networks.PreActResidual.hayou_yang(n, L, input_dim=2),
-        Q1,
-    ),
-    "O(1)-branch ResNet": lambda n, L: (
-        networks.PreActResidual(n, L, input_dim=2, branch_scale=1.0, branch_exponent=0.0),
-        dl.width_first_kernels(K0, L, exponent=0.0)[-1],
-    ),
-    "ReLU MLP (He)": lambda n, L: (
-        networks.FeedForward(n, L, input_dim=2, sigma_w2=2.0),
-        feedforward_kernels(K0, L, sigma_w2=2.0)[-1],
-    ),
+families = cm.kernel_families(K0, Q1)
+errors = {
+    name: cm.error_grid(
+        make, grid_n, grid_L, X, size.grid_networks, seed=ch.seed + 7919 * f, device=ch.device
+    )
+    for f, (name, make) in enumerate(families.items())
 }
-errors = {name: np.zeros((len(grid_n), len(grid_L), 3)) for name in families}
-for f, (name, make) in enumerate(families.items()):
-    for i, n in enumerate(grid_n):
-        for j, L in enumerate(grid_L):
-            net, ref = make(n, L)
-            rec = simulate(
-                net, X, size.grid_networks, device=ch.device, seed=ch.seed + 7919 * f + 97 * i + j
-            )
-            errors[name][i, j] = rms_alive(dl.kernel_discrepancy(final_kernel(rec), ref))
 
 # %% tags=["hide-input"]
-all_err = np.concatenate([e[..., 0].ravel() for e in errors.values()])
-norm = LogNorm(vmin=all_err.min(), vmax=min(all_err.max(), 100.0))
-fig, axes = plt.subplots(1, 3, figsize=(14, 4.4), sharey=True)
-for ax, (name, e) in zip(axes, errors.items(), strict=True):
-    im = ax.imshow(e[..., 0], origin="lower", norm=norm, cmap="viridis", aspect="auto")
-    for i in range(len(grid_n)):
-        for j in range(len(grid_L)):
-            v, n_dead = e[i, j, 0], int(e[i, j, 2])
-            ax.text(
-                j,
-                i,
-                f"{v:.2g}" + (f"\n{n_dead} dead" if n_dead else ""),
-                ha="center",
-                va="center",
-                fontsize=7,
-                color="w" if v < np.sqrt(norm.vmin * norm.vmax) else "k",
-            )
-    ax.set_xticks(range(len(grid_L)), grid_L)
-    ax.set_yticks(range(len(grid_n)), grid_n)
-    ax.set(xlabel="depth $L$", title=name)
-    ax.grid(False)
-axes[0].set_ylabel("width $n$")
-fig.colorbar(im, ax=axes, label="RMS kernel error $d(K^{n,L}, K^{\\infty})$", shrink=0.9)
 ch.save(
-    fig,
+    figs.error_heatmaps_figure(errors, grid_n, grid_L),
     "error_heatmaps",
     caption=f"RMS over {size.grid_networks} networks per cell (gram sampler) of the distance of "
     f"a single network's last-layer kernel from its infinite-width kernel, n ∈ {grid_n}, "
@@ -507,55 +292,19 @@ ch.save(
 # %%
 paths = {}
 for p, a in enumerate(size.path_exponents):
-    rows = []
-    for i, n in enumerate(size.path_widths):
-        L = math.ceil(n**a - 1e-9)
-        for f, name in enumerate(["1/√L ResNet", "ReLU MLP (He)"]):
-            if name == "ReLU MLP (He)" and L > 4096:
-                continue  # deep narrow MLPs mostly die; and L/n ≫ 1 is already shown
-            net, ref = families[name](n, L)
-            rec = simulate(
-                net,
-                X,
-                size.path_networks,
-                device=ch.device,
-                seed=ch.seed + 50_000 + 1000 * p + 10 * i + f,
-            )
-            rows.append((name, n, L, *rms_alive(dl.kernel_discrepancy(final_kernel(rec), ref))[:2]))
-    paths[a] = rows
-
-path_slopes = {}
-for a, rows in paths.items():
-    for name in ["1/√L ResNet", "ReLU MLP (He)"]:
-        sel = [r for r in rows if r[0] == name]
-        n_, e_, s_ = (np.array([r[k] for r in sel], dtype=float) for k in (1, 3, 4))
-        if name == "1/√L ResNet" or a == 1.0:
-            path_slopes[(name, a)] = estimators.loglog_slope(n_, e_, s_)
+    for f, name in enumerate([cm.RESNET, cm.MLP]):
+        paths[(name, a)] = cm.path_errors(
+            families[name], a, size.path_widths, X, size.path_networks,
+            seed=ch.seed + 50_000 + 1000 * p + f, device=ch.device,
+            max_depth=4096 if name == cm.MLP else None,  # deep narrow MLPs mostly die
+        )  # fmt: skip
+path_slopes = cm.path_slopes(paths)
 for key, (s, se) in path_slopes.items():
     print(f"{key[0]:>14}, L = n^{key[1]:g}: slope of ln(error) vs ln(n) = {s:+.3f} ± {se:.3f}")
 
 # %% tags=["hide-input"]
-fig, axes = plt.subplots(1, 2, figsize=(11, 4))
-for a, rows in paths.items():
-    for ax, name in zip(axes, ["1/√L ResNet", "ReLU MLP (He)"], strict=True):
-        sel = [r for r in rows if r[0] == name]
-        n_, L_, e_, s_ = (np.array([r[k] for r in sel], dtype=float) for k in (1, 2, 3, 4))
-        ax.errorbar(
-            n_,
-            np.sqrt(n_) * e_,
-            yerr=2 * np.sqrt(n_) * s_,
-            fmt="o-",
-            ms=4,
-            capsize=2,
-            label=f"$L = n^{{{a:g}}}$ (L up to {int(L_.max())})",
-        )
-for ax, name in zip(axes, ["1/√L ResNet", "ReLU MLP (He)"], strict=True):
-    ax.set(yscale="log", xlabel="width $n$", ylabel="$\\sqrt{n}\\,\\cdot$ RMS error", title=name)
-    width_axis(ax, size.path_widths)
-    ax.legend()
-fig.tight_layout()
 ch.save(
-    fig,
+    figs.paths_figure(paths, size.path_widths),
     "paths",
     caption=f"√n times the RMS kernel error of single networks along the paths L = n^a, "
     f"a ∈ {list(size.path_exponents)}, n ∈ {size.path_widths} ({size.path_networks} networks "
@@ -576,35 +325,15 @@ ch.save(
 
 # %%
 for a, label in zip(size.path_exponents, "bcd", strict=False):
-    s, se = path_slopes[("1/√L ResNet", a)]
     display(
         ch.record(
             f"03-1{label}",
-            Check.compare(
-                "slope of ln error vs ln n",
-                theory=-0.5,
-                measured=s,
-                se=se,
-                alternative=0.0,
-                alternative_label="no decay (error a function of L/n)",
-            ),
+            claims.check_path_slope(path_slopes[(cm.RESNET, a)]),
             figure="paths",
             note=f"widths {size.path_widths}, {size.path_networks} networks per point, gram sampler",
         )
     )
-s, se = path_slopes[("ReLU MLP (He)", 1.0)]
-ch.record(
-    "03-1e",
-    Check.compare(
-        "slope of ln error vs ln n, MLP on L = n",
-        theory=0.0,
-        measured=s,
-        se=se,
-        alternative=-0.5,
-        alternative_label="the ResNet's n^(−1/2) decay",
-    ),
-    figure="paths",
-)
+ch.record("03-1e", claims.check_path_slope(path_slopes[(cm.MLP, 1.0)], mlp=True), figure="paths")
 
 # %% [markdown]
 # A single cell of the heat map drawn twice, with the **dense** sampler (every weight matrix
@@ -614,31 +343,17 @@ ch.record(
 
 # %%
 n_d, L_d, B_d = size.dense_width, size.dense_depth, size.dense_networks
-net = networks.PreActResidual.hayou_yang(n_d, L_d, input_dim=2)
-d_gram = dl.kernel_discrepancy(
-    final_kernel(simulate(net, X, B_d, device=ch.device, seed=ch.seed + 1)), Q1
-)
-d_dense = dl.kernel_discrepancy(
-    final_kernel(simulate(net, X, B_d, sampler="dense", device=ch.device, seed=ch.seed + 2)), Q1
-)
+d_gram, d_dense = cm.sampler_errors(n_d, L_d, X, B_d, Q1, seed=ch.seed, device=ch.device)
 ks = scipy.stats.ks_2samp(d_gram, d_dense)
-diff_se = math.sqrt(d_gram.var(ddof=1) / B_d + d_dense.var(ddof=1) / B_d)
+check_4b = claims.check_samplers(d_gram, d_dense)
 print(
     f"n = {n_d}, L = {L_d}: mean error gram {d_gram.mean():.4f}, dense {d_dense.mean():.4f} "
-    f"(SE of difference {diff_se:.4f}); two-sample KS p = {ks.pvalue:.2f}"
+    f"(SE of difference {check_4b.se:.4f}); two-sample KS p = {ks.pvalue:.2f}"
 )
 ch.record(
-    "03-4b",
-    Check.compare(
-        "mean error, gram − dense",
-        theory=0.0,
-        measured=float(d_gram.mean() - d_dense.mean()),
-        se=diff_se,
-        alternative=float(-(1 - 2**-0.5) * d_dense.mean()),
-        alternative_label="errors of width 2n",
-    ),
-    note=f"{B_d} networks per sampler; two-sample KS p-value {ks.pvalue:.3f}",
+    "03-4b", check_4b, note=f"{B_d} networks per sampler; two-sample KS p-value {ks.pvalue:.3f}"
 )
+
 # %% [markdown]
 # ## Claim 2: $1/\sqrt L$ is the only nontrivial scaling
 #
@@ -660,56 +375,11 @@ ch.record(
 # %%
 a_values, e_depths = size.exponent_values, size.exponent_depths
 n_e, B_e = size.exponent_width, size.exponent_networks
-sweep = {}
-# %%
-a_values, e_depths = size.exponent_values, size.exponent_depths
-n_e, B_e = size.exponent_width, size.exponent_networks
-sweep = {}
-for p, a in enumerate(a_values):
-    for j, L in enumerate(e_depths):
-        net = networks.PreActResidual(n_e, L, input_dim=2, branch_scale=1.0, branch_exponent=a)
-        rec = simulate(net, X, B_e, device=ch.device, seed=ch.seed + 90_000 + 100 * p + j)
-        sweep[(a, L)] = rec.log_sq_norm[:, -1, 0] - rec.log_sq_norm[:, 0, 0]  # ln(q_L/q_0)
+sweep = cm.branch_sweep(a_values, e_depths, n_e, X, B_e, seed=ch.seed + 90_000, device=ch.device)
 
 # %% tags=["hide-input"]
-a_fine = np.linspace(0, 1, 201)
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
-for L in e_depths:
-    th = [dl.relu_log_sq_norm(1.0, L, exponent=a) for a in a_fine]
-    (line,) = ax1.plot(a_fine, th, label=f"L = {L}: recursion")
-    m = np.array([sweep[(a, L)].mean() for a in a_values])
-    s = np.array([sweep[(a, L)].std(ddof=1) / math.sqrt(B_e) for a in a_values])
-    ax1.errorbar(a_values, m, yerr=2 * s, fmt="o", ms=4, color=line.get_color())
-    sd = np.array([sweep[(a, L)].std(ddof=1) for a in a_values])
-    ax2.plot(a_values, math.sqrt(n_e) * sd, "o-", ms=4, color=line.get_color(), label=f"L = {L}")
-L_inf = 2**20
-ax1.plot(
-    a_fine,
-    [dl.relu_log_sq_norm(1.0, L_inf, exponent=a) for a in a_fine],
-    "k--",
-    lw=1,
-    label="L = 2²⁰: recursion",
-)
-ax1.axvline(0.5, color="grey", lw=0.8)
-ax1.set(
-    yscale="log",
-    ylim=(1e-3, 300),
-    xlabel="branch exponent $a$ ($\\alpha = L^{-a}$)",
-    ylabel="$\\ln(q_L/q_0)$",
-    title="infinite-width theory (lines) vs networks (dots ±2 SE)",
-)
-ax1.legend(fontsize=7)
-ax2.axvline(0.5, color="grey", lw=0.8)
-ax2.set(
-    yscale="log",
-    xlabel="branch exponent $a$",
-    ylabel="$\\sqrt{n}\\cdot\\mathrm{sd}\\,\\ln(q_L/q_0)$",
-    title="finite-width fluctuations ∝ $L^{(1-2a)/2}$",
-)
-ax2.legend()
-fig.tight_layout()
 ch.save(
-    fig,
+    figs.branch_exponent_figure(sweep, a_values, e_depths, n_e),
     "branch_exponent",
     caption=f"ReLU ResNets with branch factor L^(−a), a ∈ {list(a_values)}, n = {n_e}, "
     f"L ∈ {list(e_depths)}, {B_e} networks per point (gram sampler). Left: ln(q_L/q_0), the "
@@ -730,32 +400,11 @@ ch.save(
 
 # %%
 L_lo, L_hi = e_depths[0], e_depths[-1]
-span = math.log(L_hi / L_lo)
-
-
-def growth_exponent(a):
-    """Slope of ln ln(q_L/q_0) against ln L of the exact recursion between L_lo and L_hi."""
-    ratio = dl.relu_log_sq_norm(1.0, L_hi, exponent=a) / dl.relu_log_sq_norm(1.0, L_lo, exponent=a)
-    return math.log(ratio) / span
-
-
 for a, label, neighbour in [(0.25, "a", 0.5), (0.5, "b", 0.25), (0.75, "c", 0.5)]:
-    lo, hi = sweep[(a, L_lo)], sweep[(a, L_hi)]
-    m_lo, m_hi = lo.mean(), hi.mean()
-    se_ratio = math.sqrt(
-        (lo.std(ddof=1) / m_lo) ** 2 / len(lo) + (hi.std(ddof=1) / m_hi) ** 2 / len(hi)
-    )
     display(
         ch.record(
             f"03-2{label}",
-            Check.compare(
-                f"growth exponent of ln(q_L/q_0), L = {L_lo}…{L_hi}",
-                theory=growth_exponent(a),
-                measured=math.log(m_hi / m_lo) / span,
-                se=se_ratio / span,
-                alternative=growth_exponent(neighbour),
-                alternative_label=f"the exponent at a = {neighbour:g}",
-            ),
+            claims.check_growth(sweep, a, neighbour, L_lo, L_hi),
             figure="branch_exponent",
             note=f"n = {n_e}, {B_e} networks per depth; asymptotic exponent 1 − 2a = {1 - 2 * a:g}",
         )
@@ -776,71 +425,35 @@ for a, label, neighbour in [(0.25, "a", 0.5), (0.5, "b", 0.25), (0.75, "c", 0.5)
 # the rows of $W^{(l)}\phi(h^{(l-1)})$ are i.i.d. $\mathcal N(0, \sigma_w^2 G)$ with the
 # empirical Gram matrix $G = \phi(h)^\top\phi(h)/n$, so a depth-$L$ network is, exactly in
 # law, $L$ steps of size $1/L$ of the Euler–Maruyama scheme of the SDE of the next section
-# (`sde.simulate_sde` with `n_steps = L`; `tests/test_sde.py` compares it with the dense
-# sampler). We draw the neurons that way: `gauss_neurons` neurons per width ($2^{18}$ in the
-# quick profile), from `gauss_neurons`$/n$ independent networks, one input ($q_0 = 1$), ReLU.
+# (`sde.network_neurons`: `sde.simulate_sde` with `n_steps = L`; `tests/test_sde.py` checks
+# it against the dense sampler). We draw the neurons that way: `gauss_neurons` neurons per
+# width ($2^{18}$ in the quick profile), from `gauss_neurons`$/n$ independent networks, one
+# input ($q_0 = 1$), ReLU.
 
 # %%
 gw, g_depth = size.gauss_widths, size.gauss_depth
 q_gauss = dl.width_first_kernels([[1.0]], g_depth)[-1, 0, 0]  # n → ∞ variance at this depth
-kurt, samples = {}, {}
-for i, n in enumerate(gw):
-    res = sde.simulate_sde(
-        [[1.0]], n, g_depth, size.gauss_neurons // n, keep_neurons=True,
-        seed=ch.seed + 200_000 + i, device=ch.device,
-    )  # fmt: skip
-    h = res.neurons[g_depth][:, :, 0] / math.sqrt(q_gauss)  # (networks, neurons)
-    kurt[n] = estimators.excess_kurtosis(h)
-    samples[n] = h.ravel()[:200_000]
-kw_ = np.array([kurt[n][0] for n in gw])
-ks_ = np.array([kurt[n][1] for n in gw])
-p_kurt, p_kurt_se = power_fit(gw, kw_, ks_)
-print(f"L = {g_depth}: kurtosis = A n^p with p = {p_kurt:+.3f} ± {p_kurt_se:.3f}")
-for n in gw:
-    print(f"  n = {n:4d}: excess kurtosis {kurt[n][0]:+.4f} ± {kurt[n][1]:.4f}")
-
-depth_kurt = {}
-for j, L in enumerate(size.gauss_depth_pair):
-    n = size.gauss_depth_width
-    res = sde.simulate_sde(
-        [[1.0]], n, L, size.gauss_neurons // n, keep_neurons=True,
-        seed=ch.seed + 250_000 + j, device=ch.device,
-    )  # fmt: skip
-    depth_kurt[L] = estimators.excess_kurtosis(res.neurons[L][:, :, 0])
-    print(f"n = {n}, L = {L}: excess kurtosis {depth_kurt[L][0]:.4f} ± {depth_kurt[L][1]:.4f}")
+neurons = cm.neuron_samples(
+    [(n, g_depth) for n in gw], size.gauss_neurons, scale=math.sqrt(q_gauss),
+    seed=ch.seed + 200_000, device=ch.device,
+)  # fmt: skip
+kurt = np.array([estimators.excess_kurtosis(h) for h in neurons.values()])
+p_kurt = estimators.power_law_exponent(gw, kurt[:, 0], kurt[:, 1])
+print(f"L = {g_depth}: kurtosis = A n^p with p = {p_kurt[0]:+.3f} ± {p_kurt[1]:.3f}")
+for n, (k, s) in zip(gw, kurt, strict=True):
+    print(f"  n = {n:4d}: excess kurtosis {k:+.4f} ± {s:.4f}")
+pair = cm.neuron_samples(
+    [(size.gauss_depth_width, L) for L in size.gauss_depth_pair], size.gauss_neurons,
+    seed=ch.seed + 250_000, device=ch.device,
+)  # fmt: skip
+depth_kurt = {L: estimators.excess_kurtosis(h) for (n, L), h in pair.items()}
+for (n, L), (k, s) in zip(pair, depth_kurt.values(), strict=True):
+    print(f"n = {n}, L = {L}: excess kurtosis {k:.4f} ± {s:.4f}")
 
 # %% tags=["hide-input"]
-fig, (ax_qq, ax_k) = plt.subplots(1, 2, figsize=(11, 4.2))
-probs = (np.arange(1, 2001) - 0.5) / 2000
-normal_q = scipy.stats.norm.ppf(probs)
-for n in gw[::2]:
-    ax_qq.plot(normal_q, np.quantile(samples[n], probs), lw=1.2, label=f"n = {n}")
-ax_qq.plot(normal_q, normal_q, "k--", lw=1, label="N(0, q) (limit)")
-ax_qq.set(
-    xlabel="standard normal quantile",
-    ylabel="quantile of $h_i^{(L)}/\\sqrt{q_L}$",
-    title=f"QQ plot of single neurons, L = {g_depth}",
-)
-ax_qq.legend()
-ax_k.errorbar(gw, kw_, yerr=2 * ks_, fmt="o", ms=4, capsize=2, label=f"L = {g_depth}")
-n_line = np.geomspace(gw[0], gw[-1], 50)
-A_fit = np.sum(kw_ * np.asarray(gw, float) ** p_kurt / ks_**2) / np.sum(
-    np.asarray(gw, float) ** (2 * p_kurt) / ks_**2
-)
-ax_k.plot(n_line, A_fit * n_line**p_kurt, "k-", lw=1, label=f"fit $n^{{{p_kurt:.2f}}}$")
-ax_k.plot(n_line, kw_[0] * (gw[0] / n_line) ** 0.5, "k:", lw=1, label="$\\propto n^{-1/2}$")
-ax_k.set(
-    yscale="symlog",
-    xlabel="width $n$",
-    ylabel="excess kurtosis",
-    title="non-Gaussianity of a neuron vs width (±2 SE)",
-)
-ax_k.set_yscale("symlog", linthresh=1e-2)
-width_axis(ax_k, gw)
-ax_k.legend()
-fig.tight_layout()
+A_fit = estimators.power_law_amplitude(gw, kurt[:, 0], kurt[:, 1], p_kurt[0])
 ch.save(
-    fig,
+    figs.gaussianity_figure({n: neurons[(n, g_depth)] for n in gw}, kurt, p_kurt, A_fit, g_depth),
     "gaussianity",
     caption=f"Single neurons of 1/√L ReLU ResNets at depth L = {g_depth}, "
     f"{size.gauss_neurons} neurons per width (from {size.gauss_neurons}/n networks, drawn "
@@ -866,34 +479,19 @@ ch.save(
 # $O(1/L_a)$; the tolerance is 4 SE and nothing more.)
 
 # %%
-p_rec = ch.record(
-    "03-3a",
-    Check.compare(
-        "exponent p of kurtosis ∝ n^p",
-        theory=-1.0,
-        measured=p_kurt,
-        se=p_kurt_se,
-        alternative=-0.5,
-        alternative_label="n^(−1/2) decay",
-    ),
-    figure="gaussianity",
-    note=f"n = {gw[0]}…{gw[-1]}, L = {g_depth}, {size.gauss_neurons} neurons per width; "
-    "weighted least squares of A n^p on the signed kurtoses",
+display(
+    ch.record(
+        "03-3a",
+        claims.check_rate("exponent p of kurtosis ∝ n^p", p_kurt, "n^(−1/2) decay"),
+        figure="gaussianity",
+        note=f"n = {gw[0]}…{gw[-1]}, L = {g_depth}, {size.gauss_neurons} neurons per width; "
+        "weighted least squares of A n^p on the signed kurtoses",
+    )
 )
 (k_a, sk_a), (k_b, sk_b) = depth_kurt[L_a], depth_kurt[L_b]
-ratio = k_b / k_a
-ratio_se = abs(ratio) * math.sqrt((sk_a / k_a) ** 2 + (sk_b / k_b) ** 2)
-display(p_rec)
 ch.record(
     "03-3b",
-    Check.compare(
-        f"kurtosis ratio L = {L_b} / L = {L_a}",
-        theory=1.0,
-        measured=ratio,
-        se=ratio_se,
-        alternative=L_b / L_a,
-        alternative_label="growth ∝ L",
-    ),
+    claims.check_kurtosis_ratio(depth_kurt[L_a], depth_kurt[L_b], L_a, L_b),
     note=f"n = {size.gauss_depth_width}: kurtosis {k_a:.4f} ± {sk_a:.4f} at L = {L_a}, "
     f"{k_b:.4f} ± {sk_b:.4f} at L = {L_b}",
 )
@@ -914,29 +512,18 @@ ch.record(
 # networks (gram sampler) against this law:
 
 # %%
-x1 = dl.inputs_for_kernel([[1.0]])
-lin_v, lin_checks = {}, []
-for i, n in enumerate(size.linear_widths):
-    net = networks.PreActResidual.hayou_yang(n, size.linear_depth, input_dim=1, activation="linear")
-    rec = simulate(net, x1, size.linear_networks, device=ch.device, seed=ch.seed + 300_000 + i)
-    v = rec.log_sq_norm[:, -1, 0] - rec.log_sq_norm[:, 0, 0]
-    lin_v[n] = v
-    law = dl.linear_depth_first_law(n)
-    lin_checks.append((n, v.var(ddof=1), law.var(), v.var(ddof=1) * math.sqrt(2 / (len(v) - 1))))
-for n, v, th, se in lin_checks:
-    print(f"n = {n}: Var ln(q_L/q_0) = {v:.4f} ± {se:.4f} (SDE: {th:.4f})")
+lin_v = cm.linear_growth(
+    size.linear_widths, size.linear_depth, size.linear_networks,
+    seed=ch.seed + 300_000, device=ch.device,
+)  # fmt: skip
+for n, v in lin_v.items():
+    var, se = estimators.gaussian_variance_se(v)
+    th = dl.linear_depth_first_law(n).var()
+    print(f"n = {n}: Var ln(q_L/q_0) = {var:.4f} ± {se:.4f} (SDE: {th:.4f})")
 
 # %% tags=["hide-input"]
-fig, ax = plt.subplots(figsize=(6.4, 4))
-for n, v in lin_v.items():
-    law = dl.linear_depth_first_law(n)
-    grid = np.linspace(law.ppf(1e-4), law.ppf(1 - 1e-4), 200)
-    (line,) = ax.plot(grid, law.pdf(grid), label=f"n = {n}: SDE law")
-    ax.hist(v, bins=60, density=True, histtype="step", color=line.get_color())
-ax.set(xlabel="$\\ln(q_L/q_0)$", ylabel="density")
-ax.legend()
 ch.save(
-    fig,
+    figs.linear_depth_first_figure(lin_v),
     "linear_depth_first",
     caption=f"Linear 1/√L ResNets at L = {size.linear_depth}: histograms of ln(q_L/q_0) over "
     f"{size.linear_networks} networks per width n ∈ {size.linear_widths} (gram sampler) against "
@@ -946,17 +533,10 @@ ch.save(
 )
 
 # %%
-n_lin, v_lin, th_lin, se_lin = lin_checks[1]
+n_lin = size.linear_widths[1]
 ch.record(
     "03-3c",
-    Check.compare(
-        "Var ln(q_L/q_0)",
-        theory=th_lin,
-        measured=v_lin,
-        se=se_lin,
-        alternative=0.0,
-        alternative_label="width-first limit (a deterministic norm)",
-    ),
+    claims.check_log_normal_variance(lin_v[n_lin], n_lin),
     figure="linear_depth_first",
     note="the SE is that of a Gaussian sample variance, √(2/(B−1))·var; the finite-L "
     "correction is O(1/L) and not allowed for",
@@ -1003,71 +583,18 @@ ch.record(
 # its extrapolation, computable exactly.
 
 # %%
-n_c, N_c = size.sde_check_width, size.sde_check_steps
+n_c = size.sde_check_width
 conv = {}
 for j, act in enumerate(["relu", "tanh"]):
-    res = sde.simulate_sde(
-        K0, n_c, N_c, size.sde_check_neurons // n_c, act, levels=size.sde_check_levels,
-        seed=ch.seed + 500_000 + j, device=ch.device,
+    conv[act] = cm.step_convergence(
+        K0, n_c, size.sde_check_steps, size.sde_check_neurons, act, size.sde_check_levels,
+        euler[act].kernels, seed=ch.seed + 500_000 + j, device=ch.device,
     )  # fmt: skip
-    steps = sorted(res.steps)[:-1]  # N with 2N also simulated
-
-    def q_of(K):
-        return (K[:, 0, 0] + K[:, 1, 1]) / 2  # the squared length, both inputs pooled
-
-    em = [estimators.mean_se(q_of(res.kernels[N] - res.kernels[2 * N])) for N in steps]
-    ext = [
-        estimators.mean_se(
-            q_of(2 * res.kernels[2 * N] - res.kernels[N])
-            - q_of(2 * res.kernels[4 * N] - res.kernels[2 * N])
-        )
-        for N in steps[:-1]
-    ]
-    rec_q = {N: rec_K[act][N][0, 0] for N in (*steps, N_c)}  # the recursion, n = ∞
-    rec_em = [abs(rec_q[N] - rec_q[2 * N]) for N in steps]
-    rec_ext = [
-        abs((2 * rec_q[2 * N] - rec_q[N]) - (2 * rec_q[4 * N] - rec_q[2 * N])) for N in steps[:-1]
-    ]
-    d_em = np.abs([m for m, _ in em])
-    order = estimators.loglog_slope(1 / np.array(steps), d_em, np.array([s for _, s in em]))
-    conv[act] = dict(steps=steps, em=em, ext=ext, rec_em=rec_em, rec_ext=rec_ext, order=order)
-    print(f"{act}, n = {n_c}: weak order of Euler–Maruyama {order[0]:.3f} ± {order[1]:.3f}")
-    for N, (m, s) in zip(steps, em, strict=True):
-        print(f"  N = {N:3d} → {2 * N:3d}: change of E q_1 {m:+.5f} ± {s:.5f}")
-    for N, (m, s) in zip(steps, ext, strict=False):
-        print(f"  extrapolated, N = {2 * N:3d} → {4 * N:3d}: change {m:+.6f} ± {s:.6f}")
-    print(f"  n = ∞ (recursion): EM changes {np.round(rec_em, 6)}, extrapolated {rec_ext}")
+print(cm.describe_step_convergence(conv, n_c))
 
 # %% tags=["hide-input"]
-fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
-for ax, (act, c) in zip(axes, conv.items(), strict=True):
-    dts = 1 / np.array(c["steps"])
-    m = np.array([v for v, _ in c["em"]])
-    s = np.array([v for _, v in c["em"]])
-    ax.errorbar(dts, np.abs(m), yerr=2 * s, fmt="o", capsize=2, label=f"Euler–Maruyama, n = {n_c}")
-    me = np.array([v for v, _ in c["ext"]])
-    se_ = np.array([v for _, v in c["ext"]])
-    ax.errorbar(
-        dts[:-1] / 2,  # Ext(2N) → Ext(4N): the finer of its two levels has step 1/(2N)
-        np.abs(me),
-        yerr=2 * se_,
-        fmt="s",
-        capsize=2,
-        label=f"extrapolated, n = {n_c}",
-    )
-    ax.loglog(dts, c["rec_em"], "C0--", lw=1, label="Euler, n = ∞ (recursion)")
-    ax.loglog(dts[:-1] / 2, c["rec_ext"], "C1--", lw=1, label="extrapolated, n = ∞")
-    ax.set(
-        xscale="log",
-        yscale="log",
-        xlabel="step $\\Delta = 1/N$",
-        title=f"{act}: weak order {c['order'][0]:.2f} ± {c['order'][1]:.2f}",
-    )
-axes[0].set_ylabel("$|\\mathbb{E}\\,q_1^{\\Delta} - \\mathbb{E}\\,q_1^{\\Delta/2}|$")
-axes[0].legend(fontsize=7)
-fig.tight_layout()
 ch.save(
-    fig,
+    figs.sde_convergence_figure(conv, n_c),
     "sde_convergence",
     caption=f"Convergence of the SDE integrators in the step: change of the mean squared length "
     f"E q_1(x,x) when the step is halved, at n = {n_c} ({size.sde_check_neurons // n_c} samples, "
@@ -1089,44 +616,15 @@ ch.save(
 # $\mathbb E[K_1]$ of the SDE, minus the ODE's $Q_1$.
 
 # %%
-sde_rows, sde_fit, sde_limit = {}, {}, {}
+depth_first = {}
 for j, act in enumerate(["relu", "tanh"]):
-    Q1_act = dl.limiting_kernel(K0, [1.0], act)[0]
-    pilot = sde.simulate_sde(
-        K0, size.sde_widths[-1], size.sde_steps, size.sde_pilot, act,
-        seed=ch.seed + 520_000 + j, device=ch.device,
+    depth_first[act] = cm.depth_first_limit(
+        K0, size.sde_widths, size.sde_steps, size.sde_neurons[act], act,
+        taper_width=size.sde_taper_width, pilot_samples=size.sde_pilot,
+        seed=ch.seed + 530_000 + 100 * j, pilot_seed=ch.seed + 520_000 + j, device=ch.device,
     )  # fmt: skip
-    rows = []
-    for i, n in enumerate(size.sde_widths):
-        # neuron samples: sde_neurons up to sde_taper_width, then ∝ n^(−1/2) (the large widths
-        # carry little weight in the rate fit)
-        neurons = size.sde_neurons[act] * min(1.0, math.sqrt(size.sde_taper_width / n))
-        res = sde.simulate_sde(
-            K0, n, size.sde_steps, int(neurons) // n, act, levels=2,
-            control=pilot.gram_path[size.sde_steps], seed=ch.seed + 530_000 + 100 * j + i,
-            device=ch.device,
-        )  # fmt: skip
-        x = res.samples(size.sde_steps, extrapolate=True)
-        rows.append(
-            (*estimators.mean_se((x[:, 0, 0] + x[:, 1, 1]) / 2), *estimators.mean_se(x[:, 0, 1]))
-        )
-    rows = np.array(rows)
-    sde_rows[act] = (Q1_act, rows)
-    sde_fit[act] = power_fit(size.sde_widths, rows[:, 0] - Q1_act[0, 0], rows[:, 1])
-    sde_limit[act] = estimators.extrapolate_inverse_n(
-        size.sde_widths, rows[:, 0], rows[:, 1], order=2
-    )
-    lim = sde_limit[act]
-    print(
-        f"{act}: bias of E q_1(x,x) ∝ n^p, p = {sde_fit[act][0]:+.3f} ± {sde_fit[act][1]:.3f}; "
-        f"n → ∞ (quadratic in 1/n): {lim.value:.5f} ± {lim.se:.5f}, ODE {Q1_act[0, 0]:.5f} "
-        f"(χ² = {lim.chi2:.1f} on {lim.dof} dof)"
-    )
-    for n, r in zip(size.sde_widths, rows, strict=True):
-        print(
-            f"  n = {n:3d}: E q_1(x,x) − Q = {r[0] - Q1_act[0, 0]:+.5f} ± {r[1]:.5f}, "
-            f"E q_1(a,b) − Q = {r[2] - Q1_act[0, 1]:+.5f} ± {r[3]:.5f}"
-        )
+for result in depth_first.values():
+    print(result.describe())
 
 # %% [markdown]
 # Two more routes to the same covariance, for the figure below: the **joint** limit along
@@ -1135,27 +633,15 @@ for j, act in enumerate(["relu", "tanh"]):
 # ($L = 1024$, gram sampler, `simulate`) sits where the SDE says it should at its width.
 
 # %%
-Q1_relu, rows_relu = sde_rows["relu"]
-joint = []
-for i, n in enumerate(size.joint_widths):
-    pilot = sde.simulate_sde(
-        K0, size.sde_widths[-1], n, size.sde_pilot, seed=ch.seed + 540_000 + i, device=ch.device
-    )
-    res = sde.simulate_sde(
-        K0, n, n, size.joint_neurons // n, control=pilot.gram_path[n],
-        seed=ch.seed + 550_000 + i, device=ch.device,
-    )  # fmt: skip
-    x = res.samples(n)
-    joint.append(estimators.mean_se((x[:, 0, 0] + x[:, 1, 1]) / 2))
-joint = np.array(joint)
-
-n_k, L_k, B_k = size.net_check_width, size.net_check_depth, size.net_check_networks
-rec = simulate(
-    networks.PreActResidual.hayou_yang(n_k, L_k, input_dim=2), X, B_k,
-    device=ch.device, seed=ch.seed + 560_000,
+Q1_relu, rows_relu = depth_first["relu"].Q1, depth_first["relu"].rows
+joint = cm.joint_means(
+    K0, size.joint_widths, size.joint_neurons, pilot_width=size.sde_widths[-1],
+    pilot_samples=size.sde_pilot, seed=ch.seed + 550_000, pilot_seed=ch.seed + 540_000,
+    device=ch.device,
 )  # fmt: skip
-K_k = final_kernel(rec)
-net_q = estimators.mean_se((K_k[:, 0, 0] + K_k[:, 1, 1]) / 2)
+n_k, L_k, B_k = size.net_check_width, size.net_check_depth, size.net_check_networks
+rec = cm.kernel_flow([(n_k, L_k)], X, B_k, seed=ch.seed + 560_000, device=ch.device)[(n_k, L_k)]
+net_q = estimators.mean_se(cm.pooled_sq_length(cm.record_kernels(rec)[:, -1]))
 sde_q = rows_relu[list(size.sde_widths).index(n_k), :2]
 print(
     f"network n = {n_k}, L = {L_k} ({B_k} networks, gram sampler): E q_1(x,x) = "
@@ -1165,58 +651,8 @@ print(
 )
 
 # %% tags=["hide-input"]
-fig, (ax_l, ax_r) = plt.subplots(1, 2, figsize=(11.5, 4.3))
-Ls = np.array([2**j for j in range(2, 13)])
-ax_l.plot(
-    1 / Ls, [(1 + 1 / (2 * L)) ** L for L in Ls], "C0-", label="width first: recursion at L (1/L)"
-)
-ws = np.array(size.sde_widths, dtype=float)
-ax_l.errorbar(
-    1 / ws, rows_relu[:, 0], yerr=2 * rows_relu[:, 1], fmt="o", color="C1", capsize=2,
-    label="depth first: SDE at width n (1/n)",
-)  # fmt: skip
-jw = np.array(size.joint_widths, dtype=float)
-ax_l.errorbar(
-    1 / jw, joint[:, 0], yerr=2 * joint[:, 1], fmt="s", color="C2", capsize=2,
-    label="joint: network at L = n (1/n)",
-)  # fmt: skip
-ax_l.errorbar(
-    [1 / n_k], [net_q[0]], yerr=[2 * net_q[1]], fmt="D", color="C3", capsize=2,
-    label=f"simulator, n = {n_k}, L = {L_k} (1/n)",
-)  # fmt: skip
-ax_l.axhline(Q1_relu[0, 0], color="k", ls="--", lw=1, label="ODE limit $Q_1$")
-ax_l.set(
-    xscale="log",
-    xlabel="1/L (width first) or 1/n (depth first, joint)",
-    ylabel="$\\mathbb{E}\\, q_1(x,x)$",
-    title="ReLU: three orders of the limits",
-)
-ax_l.legend(fontsize=7)
-for act, color in [("relu", "C1"), ("tanh", "C4")]:
-    Q1_act, rows = sde_rows[act]
-    dev = rows[:, 0] - Q1_act[0, 0]
-    pos = dev > 0
-    ax_r.errorbar(
-        ws, np.abs(dev), yerr=2 * rows[:, 1], fmt="o", color=color, capsize=2, mfc="none",
-        label=f"{act}: |SDE − ODE|, p = {sde_fit[act][0]:.2f} ± {sde_fit[act][1]:.2f}",
-    )  # fmt: skip
-    ax_r.plot(ws[pos], dev[pos], "o", color=color, ms=5)
-    rec_dev = [abs(rec_K[act][int(L)][0, 0] - Q1_act[0, 0]) for L in ws]
-    ax_r.plot(ws, rec_dev, "--", color=color, lw=1, label=f"{act}: |recursion − ODE| at L")
-ax_r.plot(ws, 0.15 / ws, "k:", lw=1, label="∝ 1/n")
-ax_r.plot(ws, 0.02 / np.sqrt(ws), "k-.", lw=1, label="∝ $n^{-1/2}$")
-ax_r.set(
-    yscale="log",
-    ylim=(1e-5, 0.3),
-    xlabel="n (depth first) or L (width first)",
-    ylabel="$|\\mathbb{E}\\, q_1(x,x) - Q_1(x,x)|$",
-    title="rates: both routes ∝ 1/size",
-)
-width_axis(ax_r, size.sde_widths)
-ax_r.legend(fontsize=7)
-fig.tight_layout()
 ch.save(
-    fig,
+    figs.order_of_limits_figure(depth_first, euler, (size.joint_widths, joint), (n_k, L_k, net_q)),
     "order_of_limits",
     caption=f"The mean squared length E q_1(x,x) reached by three orders of the limits. Left "
     "(ReLU): width first, the infinite-width recursion at depth L; depth first, the SDE "
@@ -1243,45 +679,15 @@ ch.save(
 # extrapolated limit and the integrator's order, for both activations.
 
 # %%
-checks_5 = []
-for act in ["relu", "tanh"]:
-    p, p_se = sde_fit[act]
-    Q1_act, rows = sde_rows[act]
-    lim = sde_limit[act]
-    checks_5 += [
-        Check.compare(
-            f"{act}: exponent of the bias ∝ n^p",
-            theory=-1.0,
-            measured=p,
-            se=p_se,
-            alternative=-0.5,
-            alternative_label="n^(−1/2) rate",
-        ),
-        Check.compare(
-            f"{act}: n → ∞ value of E q_1(x,x)",
-            theory=float(Q1_act[0, 0]),
-            measured=lim.value,
-            se=lim.se,
-            alternative=float(rows[0, 0]),
-            alternative_label=f"no width dependence (the SDE at n = {size.sde_widths[0]})",
-        ),
-        Check.compare(
-            f"{act}: weak order of Euler–Maruyama",
-            theory=1.0,
-            measured=conv[act]["order"][0],
-            se=conv[act]["order"][1],
-            alternative=0.5,
-            alternative_label="order ½ (the strong order)",
-        ),
-    ]
 ch.record(
     "03-5",
-    *checks_5,
+    *claims.checks_depth_first(depth_first, conv),
     figure="order_of_limits",
     note=f"widths {size.sde_widths}; N = {size.sde_steps} steps extrapolated from N/2; "
     f"samples {size.sde_neurons}/n per width up to n = {size.sde_taper_width}, then ∝ n^(−3/2); "
     "control variate from a pilot run",
 )
+
 # %% [markdown]
 # ## The Bayesian use: GP regression with the limiting kernel
 #
@@ -1294,73 +700,18 @@ ch.record(
 # finite-network predictions converge to the limiting ones as $n$ grows, whatever $L$.
 
 # %%
-rng = np.random.default_rng(ch.seed)
-theta_train = np.sort(rng.uniform(0, 2 * np.pi, 6))
-theta_test = np.linspace(0, 2 * np.pi, 24, endpoint=False) + np.pi / 24
-theta = np.concatenate([theta_train, theta_test])
-X_gp = np.sqrt(2.0) * np.stack([np.cos(theta), np.sin(theta)], axis=1)  # σ_in² |x|²/d = 1
-K0_gp = np.cos(theta[:, None] - theta[None, :])
-y_train = np.sin(2 * theta_train) + 0.5 * np.cos(3 * theta_train)
-train = np.arange(len(theta_train))
-test = np.arange(len(theta_train), len(theta))
+gp = cm.gp_circle_data(ch.seed)
 noise = 1e-3
-Q1_gp = dl.limiting_kernel(K0_gp, [1.0], rtol=1e-10)[0]
-mu_lim, var_lim = dl.gp_posterior(Q1_gp, train, y_train, noise=noise)
-
-gp_err = {}
-gp_example = {}
-for j, L in enumerate(size.gp_depths):
-    for i, n in enumerate(size.gp_widths):
-        net = networks.PreActResidual.hayou_yang(n, L, input_dim=2)
-        rec = simulate(
-            net, X_gp, size.gp_networks, device=ch.device, seed=ch.seed + 400_000 + 100 * j + i
-        )
-        Ks = final_kernel(rec)
-        mus = np.array([dl.gp_posterior(K, train, y_train, noise=noise)[0] for K in Ks])
-        per_net = np.sqrt(np.mean((mus[:, test] - mu_lim[test]) ** 2, axis=1))
-        gp_err[(n, L)] = estimators.rms_with_se(per_net)
-        gp_example[(n, L)] = mus[0]
+Q1_gp = dl.limiting_kernel(gp.K0, [1.0], rtol=1e-10)[0]
+mu_lim, var_lim = dl.gp_posterior(Q1_gp, gp.train, gp.y_train, noise=noise)
+gp_err, gp_example = cm.gp_errors(
+    gp, mu_lim, size.gp_widths, size.gp_depths, size.gp_networks,
+    noise=noise, seed=ch.seed + 400_000, device=ch.device,
+)  # fmt: skip
 
 # %% tags=["hide-input"]
-fig, (ax_f, ax_e) = plt.subplots(1, 2, figsize=(11, 4))
-ax_f.plot(theta[test], mu_lim[test], "k-", lw=2, label="limiting kernel $Q_1$")
-sd = np.sqrt(var_lim[test])
-ax_f.fill_between(
-    theta[test], mu_lim[test] - 2 * sd, mu_lim[test] + 2 * sd, color="k", alpha=0.1, lw=0
-)
-for n, L in [
-    (size.gp_widths[0], size.gp_depths[-1]),
-    (size.gp_widths[-1], size.gp_depths[-1]),
-    (size.gp_widths[-1], size.gp_depths[0]),
-]:
-    ax_f.plot(theta[test], gp_example[(n, L)][test], lw=1, label=f"one network, n = {n}, L = {L}")
-ax_f.plot(theta_train, y_train, "ko", ms=5, label="training data")
-ax_f.set(
-    xlabel="$\\theta$", ylabel="posterior mean", title="GP posterior mean (band: ±2 sd, limit)"
-)
-ax_f.legend(fontsize=7)
-for L in size.gp_depths:
-    ns = np.array(size.gp_widths, dtype=float)
-    e_ = np.array([gp_err[(int(n), L)] for n in ns])
-    ax_e.errorbar(ns, e_[:, 0], yerr=2 * e_[:, 1], fmt="o-", ms=4, capsize=2, label=f"L = {L}")
-ax_e.plot(
-    ns,
-    gp_err[(size.gp_widths[0], size.gp_depths[0])][0] * np.sqrt(ns[0] / ns),
-    "k:",
-    label="∝ $n^{-1/2}$",
-)
-ax_e.set(
-    xscale="log",
-    yscale="log",
-    xlabel="width $n$",
-    ylabel="RMS $|\\mu(K^{n,L}) - \\mu(Q_1)|$ (test points)",
-    title="finite networks → limit, at every depth",
-)
-width_axis(ax_e, size.gp_widths)
-ax_e.legend()
-fig.tight_layout()
 ch.save(
-    fig,
+    figs.gp_figure(gp, (mu_lim, var_lim), gp_err, gp_example),
     "gp_regression",
     caption=f"GP regression on the circle with network kernels: left, the posterior mean with "
     f"the limiting kernel Q_1 (black, band ± 2 posterior sd) and with single finite networks; "

@@ -225,3 +225,31 @@ def test_preactivations_gaussianise_with_width_not_depth():
         assert k16 - k64 > 4 * math.hypot(s16, s64)  # shrinks with width
     (ka, sa), (kb, sb) = k[(16, 4)], k[(16, 16)]
     assert abs(ka - kb) < 4 * math.hypot(sa, sb)  # not with depth
+
+
+# --------------------------------------------------------------------------------------------
+# growth exponent of the branch-scaled recursion, and Euler's error against the ODE
+
+
+@pytest.mark.parametrize("a", [0.25, 0.5, 0.75])
+def test_relu_growth_exponent_from_the_closed_form_and_its_limit(a):
+    lo, hi = 16, 256
+    direct = math.log(
+        dl.relu_log_sq_norm(1.0, hi, exponent=a) / dl.relu_log_sq_norm(1.0, lo, exponent=a)
+    ) / math.log(hi / lo)
+    assert dl.relu_growth_exponent(a, lo, hi) == direct
+    # ℓ(L) = L ln(1 + L^(−2a)/2) = ½L^(1−2a)(1 − ¼L^(−2a) + …): the exponent → 1 − 2a
+    assert dl.relu_growth_exponent(a, 2**20, 2**24) == pytest.approx(1 - 2 * a, abs=2e-3)
+    with pytest.raises(ValueError, match="depth_hi"):
+        dl.relu_growth_exponent(a, 64, 16)
+
+
+@pytest.mark.parametrize("act", ["relu", "tanh"])
+def test_euler_errors_fall_like_one_over_depth(act):
+    e = dl.euler_errors(K2, [16, 32, 64, 128], act)
+    assert set(e.kernels) == {16, 32, 64, 128}
+    np.testing.assert_array_equal(e.kernels[32], dl.width_first_kernels(K2, 32, act)[-1])
+    assert np.all(np.diff(e.errors) < 0)
+    assert e.local_slopes[-1] == pytest.approx(-1.0, abs=0.05)  # global order of Euler
+    with pytest.raises(ValueError, match="depths"):
+        dl.euler_errors(K2, [32, 16])

@@ -335,3 +335,59 @@ def test_gaussian_law_se_is_the_spread_of_the_w2_distance_over_replications():
     assert estimators.gaussian_law_se(0.3, 4.0, 1.6) == pytest.approx(0.5)
     with pytest.raises(ValueError, match="var"):
         estimators.gaussian_law_se(0.1, 0.0, 0.1)
+
+
+# --------------------------------------------------------------------------------------------
+# the estimators of chapter 03
+
+
+def test_rms_of_finite_leaves_out_and_counts_infinite_errors():
+    e = np.array([0.1, 0.2, np.inf, 0.3, np.inf])
+    rms, se, dead = estimators.rms_of_finite(e)
+    assert (rms, se) == estimators.rms_with_se(e[np.isfinite(e)])
+    assert dead == 2
+    assert estimators.rms_of_finite([0.1, np.inf, np.inf])[0] == math.inf
+    with pytest.raises(ValueError, match="errors"):
+        estimators.rms_of_finite([0.1, np.nan, 0.2])
+
+
+def test_power_law_exponent_recovers_an_exact_law_and_its_se_by_monte_carlo():
+    x = np.array([8.0, 16, 32, 64, 128, 256])
+    y = 3.0 * x**-1.0
+    p, _ = estimators.power_law_exponent(x, y, 0.01 * y[0] * np.ones_like(x))
+    assert p == pytest.approx(-1.0, abs=1e-8)
+    # Monte Carlo: 400 noisy replicates; the reported SE matches the spread of the fits
+    # (its relative accuracy with 400 replicates is about 1/√800 ≈ 3.5 %, allowed 4 × that)
+    rng = np.random.default_rng(3)
+    se = 0.02 * y[0] / np.sqrt(x / x[0])
+    fits = np.array(
+        [estimators.power_law_exponent(x, y + se * rng.standard_normal(6), se) for _ in range(400)]
+    )
+    assert fits[:, 0].std(ddof=1) == pytest.approx(fits[:, 1].mean(), rel=0.14)
+    assert abs(fits[:, 0].mean() + 1.0) <= 4 * fits[:, 0].std(ddof=1) / math.sqrt(400)
+    A = estimators.power_law_amplitude(x, y, np.ones_like(x), -1.0)
+    assert A == pytest.approx(3.0, rel=1e-12)
+    with pytest.raises(ValueError, match="x, y, se"):
+        estimators.power_law_exponent([1, 2], [1, 2], [1, 1])
+
+
+def test_log_ratio_and_difference_of_means():
+    rng = np.random.default_rng(4)
+    lo, hi = rng.normal(2.0, 0.5, 400), rng.normal(6.0, 1.0, 900)
+    lr, se = estimators.log_ratio_of_means(lo, hi)
+    assert lr == pytest.approx(math.log(hi.mean() / lo.mean()), rel=1e-15)
+    assert se == pytest.approx(math.hypot(0.5 / 2 / 20, 1.0 / 6 / 30), rel=0.1)
+    d, dse = estimators.difference_of_means(lo, hi)
+    assert d == pytest.approx(lo.mean() - hi.mean(), rel=1e-15)
+    assert dse == pytest.approx(math.sqrt(lo.var(ddof=1) / 400 + hi.var(ddof=1) / 900))
+    with pytest.raises(ValueError, match="low, high"):
+        estimators.log_ratio_of_means(-lo, hi)
+
+
+def test_gaussian_variance_se_agrees_with_the_delta_method_for_gaussian_samples():
+    x = np.random.default_rng(5).normal(0.0, 2.0, 20_000)
+    v, se = estimators.gaussian_variance_se(x)
+    v2, se2 = estimators.variance_se(x)
+    assert v == pytest.approx(v2, rel=1e-12)
+    assert se == pytest.approx(se2, rel=0.05)  # SE of the delta method's m₄ estimate: ~2 %
+    assert abs(v - 4.0) <= 4 * se

@@ -155,3 +155,12 @@ def test_bad_parameters_raise(kwargs, match):
 def test_bad_kernel_raises():
     with pytest.raises(ValueError, match="K0"):
         sde.simulate_sde([[1.0, 2.0], [2.0, 1.0]], 4, 4, 2)
+
+
+def test_network_neurons_are_the_terminal_states_of_euler_maruyama_with_L_steps():
+    h = sde.network_neurons(K2, 8, 16, 80, seed=3)
+    res = sde.simulate_sde(K2, 8, 16, 10, keep_neurons=True, seed=3)
+    assert h.shape == (10, 8, 2)
+    np.testing.assert_array_equal(h, res.neurons[16])
+    with pytest.raises(ValueError, match="n_neurons"):
+        sde.network_neurons(K2, 8, 16, 8)

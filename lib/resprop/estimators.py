@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.optimize
 import scipy.stats
 from numpy.typing import ArrayLike
 from scipy.special import logsumexp
@@ -26,17 +27,23 @@ __all__ = [
     "Extrapolation",
     "SlopeFit",
     "difference",
+    "difference_of_means",
     "excess_kurtosis",
     "extrapolate_inverse_n",
     "fit_slope",
     "fit_slope_of_mean",
     "gaussian_law_se",
     "ks_null",
+    "gaussian_variance_se",
     "log_mean_exp",
+    "log_ratio_of_means",
     "loglog_slope",
     "mean_se",
     "ratio",
     "relative_error",
+    "power_law_amplitude",
+    "power_law_exponent",
+    "rms_of_finite",
     "rms_with_se",
     "variance_se",
 ]
@@ -451,3 +458,75 @@ def gaussian_law_se(se_mean: float, var: float, se_var: float) -> float:
     se_mean = _validate.real("se_mean", se_mean, minimum=0.0)
     se_var = _validate.real("se_var", se_var, minimum=0.0)
     return math.hypot(se_mean, se_var / (2 * math.sqrt(var)))
+
+
+# estimators of chapter 03 (commuting limits), general in form
+
+
+def rms_of_finite(errors: ArrayLike) -> tuple[float, float, int]:
+    """RMS error √(mean e²) over the finite errors, its SE (as :func:`rms_with_se`), and the
+    number of infinite ones left out.
+
+    An infinite error marks a network whose signal died (kernel 0); with fewer than two finite
+    errors the RMS is ``inf`` and its SE ``nan`` (nothing to estimate).
+    """
+    e = np.asarray(errors, dtype=float)
+    if np.any(np.isnan(e)):
+        raise ValueError("errors: NaN (only +inf marks a dead network)")
+    alive = np.isfinite(e)
+    if alive.sum() < 2:
+        return math.inf, math.nan, int(np.sum(~alive))
+    return (*rms_with_se(e[alive]), int(np.sum(~alive)))
+
+
+def power_law_exponent(x: ArrayLike, y: ArrayLike, se: ArrayLike) -> tuple[float, float]:
+    """Exponent p of y = A x^p fitted to *signed* values by weighted least squares, and its SE.
+
+    Minimises Σ ((y_i − A x_i^p)/se_i)² (Levenberg–Marquardt from A = y₀x₀, p = −1); the SE
+    is √Cov_pp with the given SEs taken as absolute. Unlike :func:`loglog_slope` it keeps
+    points within noise of 0 (or below it).
+    """
+    x, y, se = (_finite(n, a).ravel() for n, a in (("x", x), ("y", y), ("se", se)))
+    if not (x.size == y.size == se.size) or x.size < 3:
+        raise ValueError(f"x, y, se: need equal lengths ≥ 3, got {x.size}, {y.size}, {se.size}")
+    if np.any(x <= 0) or np.any(se <= 0):
+        raise ValueError("x, se: must be positive")
+    p0 = [y[0] * x[0], -1.0]
+    (_, p), cov = scipy.optimize.curve_fit(
+        lambda x, A, p: A * x**p, x, y, p0=p0, sigma=se, absolute_sigma=True
+    )
+    return float(p), float(math.sqrt(cov[1, 1]))
+
+
+def power_law_amplitude(x: ArrayLike, y: ArrayLike, se: ArrayLike, p: float) -> float:
+    """Weighted least-squares amplitude A of y = A x^p at a given exponent p:
+    A = Σ y x^p/se² / Σ x^{2p}/se²."""
+    x, y, se = (np.asarray(v, dtype=float) for v in (x, y, se))
+    return float(np.sum(y * x**p / se**2) / np.sum(x ** (2 * p) / se**2))
+
+
+def log_ratio_of_means(low: ArrayLike, high: ArrayLike) -> tuple[float, float]:
+    """ln(x̄_high/x̄_low) of two independent samples and its delta-method SE
+    √(sd_low²/(x̄_low² B_low) + sd_high²/(x̄_high² B_high))."""
+    lo, _ = _samples(low, name="low")
+    hi, _ = _samples(high, name="high")
+    m_lo, m_hi = lo.mean(), hi.mean()
+    if m_lo <= 0 or m_hi <= 0:
+        raise ValueError("low, high: means must be positive")
+    se = math.sqrt((lo.std(ddof=1) / m_lo) ** 2 / len(lo) + (hi.std(ddof=1) / m_hi) ** 2 / len(hi))
+    return math.log(m_hi / m_lo), se
+
+
+def difference_of_means(a: ArrayLike, b: ArrayLike) -> tuple[float, float]:
+    """Difference ā − b̄ of two independent samples and its SE √(s_a²/B_a + s_b²/B_b)."""
+    x, y = _finite("a", a).ravel(), _finite("b", b).ravel()
+    if x.size < 2 or y.size < 2:
+        raise ValueError(f"a, b: need ≥ 2 samples each, got {x.size}, {y.size}")
+    return float(x.mean() - y.mean()), math.sqrt(x.var(ddof=1) / x.size + y.var(ddof=1) / y.size)
+
+
+def gaussian_variance_se(samples: ArrayLike) -> tuple[float, float]:
+    """Sample variance s² (ddof=1) and its SE under a Gaussian law, s²·√(2/(B−1))."""
+    x, B = _samples(samples)
+    v = x.var(ddof=1)
+    return float(v), float(v * math.sqrt(2 / (B - 1)))

@@ -50,9 +50,9 @@ from numpy.typing import ArrayLike
 
 from . import _validate
 from .activations import Activation, get_activation
-from .profiles import resolve_device
+from .device import resolve_device
 
-__all__ = ["SDEResult", "empirical_gram", "simulate_sde"]
+__all__ = ["SDEResult", "empirical_gram", "network_neurons", "simulate_sde"]
 
 # Samples are drawn in blocks of about this many normals per step (width × k × samples).
 _BLOCK_ELEMENTS = 2**18
@@ -276,3 +276,34 @@ def simulate_sde(
         control_means=None if control is None else ctrl_means,
         initial_kernels=np.concatenate(init),
     )
+
+
+def network_neurons(
+    K0: ArrayLike,
+    width: int,
+    depth: int,
+    n_neurons: int,
+    activation: str | Activation = "relu",
+    *,
+    seed: int = 0,
+    device: str | torch.device = "cpu",
+) -> np.ndarray:
+    """Single neurons h_i^(L) of ``n_neurons // width`` independent depth-L 1/√L ResNets.
+
+    Exactly in law: Euler–Maruyama with N = L steps of Δ = 1/L *is* the depth-L network (rows
+    of W φ(h) are i.i.d. N(0, σ_w² G(h)) given h). Returns shape (networks, width, k).
+    """
+    n_neurons = _validate.integer("n_neurons", n_neurons)
+    if n_neurons < 2 * width:
+        raise ValueError(f"n_neurons: need ≥ 2 networks' worth (≥ {2 * width}), got {n_neurons}")
+    res = simulate_sde(
+        K0,
+        width,
+        depth,
+        n_neurons // width,
+        activation,
+        keep_neurons=True,
+        seed=seed,
+        device=device,
+    )
+    return res.neurons[depth]

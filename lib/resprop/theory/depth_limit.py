@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.integrate
@@ -47,8 +48,10 @@ from ..gaussian import kernel_map, variance_map
 from .kernels import preact_residual_kernels
 
 __all__ = [
+    "EulerErrors",
     "branch_multiplier",
     "diagonal_flow",
+    "euler_errors",
     "gp_posterior",
     "inputs_for_kernel",
     "kernel_discrepancy",
@@ -57,6 +60,7 @@ __all__ = [
     "linear_limiting_kernel",
     "preactivation_law",
     "relu_correlation_map",
+    "relu_growth_exponent",
     "relu_limiting_kernel",
     "relu_log_sq_norm",
     "time_grid",
@@ -158,6 +162,23 @@ def relu_log_sq_norm(
     mult = branch_multiplier(depth, tau=tau, exponent=exponent)
     sigma_w2 = _validate.variance("sigma_w2", sigma_w2)
     return math.log(q0) + depth * math.log1p(sigma_w2 * mult**2 / 2)
+
+
+def relu_growth_exponent(
+    exponent: float, depth_lo: int, depth_hi: int, *, tau: float = 1.0, sigma_w2: float = 1.0
+) -> float:
+    """Growth exponent of the ReLU log-norm between two depths, from :func:`relu_log_sq_norm`.
+
+    γ = ln(ℓ(L_hi)/ℓ(L_lo)) / ln(L_hi/L_lo) with ℓ(L) = ln(q_L/q_0) (q_0 = 1): the slope of
+    ln ln(q_L/q_0) against ln L, → 1 − 2a as both depths grow (ℓ ~ σ_w²τ²L^(1−2a)/2).
+    """
+    depth_lo = _validate.integer("depth_lo", depth_lo)
+    depth_hi = _validate.integer("depth_hi", depth_hi)
+    if depth_hi <= depth_lo:
+        raise ValueError(f"depth_hi: must exceed depth_lo = {depth_lo}, got {depth_hi}")
+    kw = dict(tau=tau, sigma_w2=sigma_w2, exponent=exponent)
+    ratio = relu_log_sq_norm(1.0, depth_hi, **kw) / relu_log_sq_norm(1.0, depth_lo, **kw)
+    return math.log(ratio) / math.log(depth_hi / depth_lo)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -354,6 +375,33 @@ def diagonal_flow(
             lambda q, ti=ti: elapsed(q) - ti, q0, hi, xtol=1e-15, rtol=4 * np.finfo(float).eps
         )
     return out
+
+
+@dataclass(frozen=True)
+class EulerErrors:
+    """Width-first kernels against the limit: ``kernels`` {L: K^(L)} of the recursion,
+    ``errors`` max_ab |K^(L) − Q_1| per depth, ``local_slopes`` Δ ln error / Δ ln L between
+    successive depths (→ −1, Euler's global order)."""
+
+    depths: np.ndarray
+    kernels: dict[int, np.ndarray]
+    errors: np.ndarray
+    local_slopes: np.ndarray
+
+
+def euler_errors(
+    K0: ArrayLike, depths: Sequence[int], activation: str | Activation = "relu"
+) -> EulerErrors:
+    """Error of the infinite-width recursion (:func:`width_first_kernels`, forward Euler with
+    step 1/L) against the ODE's Q_1 (:func:`limiting_kernel` at t = 1), at each depth L."""
+    depths = np.array([_validate.integer("depths", L) for L in depths])
+    if depths.size < 2 or np.any(np.diff(depths) <= 0):
+        raise ValueError("depths: expected ≥ 2 increasing depths")
+    Q1 = limiting_kernel(K0, [1.0], activation)[0]
+    kernels = {int(L): width_first_kernels(K0, int(L), activation)[-1] for L in depths}
+    errors = np.array([np.abs(kernels[int(L)] - Q1).max() for L in depths])
+    slopes = np.diff(np.log(errors)) / np.diff(np.log(depths))
+    return EulerErrors(depths, kernels, errors, slopes)
 
 
 # ---------------------------------------------------------------------------------------------
