@@ -2,7 +2,7 @@
 
 Each function takes computed results (no sampling here) and returns a matplotlib Figure; the
 chapter saves it with its caption. Monte Carlo appears as points or bands with ± 2 SE, theory
-as lines, built from the idioms of ``resprop.panels``.
+as lines, built from the idioms of ``resprop.plots``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .commuting import MLP, RESNET, DepthFirst, GPData, record_kernels
-from .panels import (
+from .plots import (
     annotated_heatmaps,
     band_with_spread,
     errorbar_estimates,
