@@ -83,6 +83,7 @@ PROFILES: MappingProxyType[str, MappingProxyType[str, dict[str, Any]]] = Mapping
                     n_points=21,
                     widths=[64, 128, 256, 512],
                     width_networks=[2048, 1024, 512, 256],
+                    sweep_workers=0,
                 ),
                 "01_mean_field": dict(
                     width=512,
@@ -240,6 +241,7 @@ PROFILES: MappingProxyType[str, MappingProxyType[str, dict[str, Any]]] = Mapping
                     n_points=41,
                     widths=[256, 512, 1024, 2048],
                     width_networks=[8192, 4096, 2048, 1024],
+                    sweep_workers=4,
                 ),
                 "01_mean_field": dict(
                     width=2048,
