@@ -299,9 +299,11 @@ class _Ops:
             return out
         # Transcendental φ may round differently in vectorised and scalar code paths, so it is
         # evaluated on fixed blocks: a network's result never depends on the chunk around it.
+        tangents = x.shape[1] > k
         for sl, _ in self.blocks:
             out[sl, :k] = act(x[sl, :k])
-            torch.mul(act.derivative(x[sl, :1]), x[sl, k:], out=out[sl, k:])
+            if tangents:
+                torch.mul(act.derivative(x[sl, :1]), x[sl, k:], out=out[sl, k:])
         if self.col_factor is not None:  # φ(2^E x̃)/2^E = 2^{(α−1)E} φ(x̃)
             out.mul_(self.col_factor)
         return out
@@ -320,12 +322,18 @@ class _Ops:
     def _gram(self, h: torch.Tensor) -> torch.Tensor:
         m = h.shape[1]
         out = torch.empty(h.shape[0], m, m, device=h.device, dtype=h.dtype)
+        batched = []  # on CPU, the blocks that use bmm, in one call (only the last can be small)
         for sl, _ in self.blocks:
             hb = h[sl]
             if hb.numel() * m <= _SMALL:  # bmm's thread team would cost more than the work
                 torch.sum(hb[:, :, None] * hb[:, None], dim=-1, out=out[sl])
+            elif self.host_rng:
+                batched.append(sl)
             else:
                 torch.bmm(hb, hb.transpose(1, 2), out=out[sl])
+        if batched:  # CPU BLAS multiplies each matrix of a batch on its own: the same bits
+            sl = slice(batched[0].start, batched[-1].stop)
+            torch.bmm(h[sl], h[sl].transpose(1, 2), out=out[sl])
         return out
 
     def sq_norms(self, h: torch.Tensor) -> torch.Tensor:
