@@ -341,25 +341,28 @@ class _Ops:
         return out
 
     def sq_norms(self, h: torch.Tensor) -> torch.Tensor:
-        """‖h_j‖² per column, (B, m), float64, block by block."""
+        """‖h_j‖² per column, (B, m), float64 (block by block on CUDA)."""
         flat = h.reshape(-1, 1, h.shape[-1])
         out = torch.empty(flat.shape[0], 1, 1, device=h.device, dtype=h.dtype)
         m = h.shape[1]
-        for sl, _ in self.blocks:
-            rows = slice(sl.start * m, sl.stop * m)
-            torch.bmm(flat[rows], flat[rows].transpose(1, 2), out=out[rows])
+        if self.host_rng:  # CPU BLAS: each product on its own, so one call gives the same bits
+            torch.bmm(flat, flat.transpose(1, 2), out=out)
+        else:
+            for sl, _ in self.blocks:
+                rows = slice(sl.start * m, sl.stop * m)
+                torch.bmm(flat[rows], flat[rows].transpose(1, 2), out=out[rows])
         return out.view(h.shape[0], m).double()
 
     def signs(self, n: int) -> torch.Tensor:
         """Fresh i.i.d. uniform ±1, (B, 1, n)."""
-        out = self.buffer("signs", (self.n_nets, 1, n))
+        out, arr = self._buffer("signs", (self.n_nets, 1, n))
         for sl, gen in self.blocks:
-            if self.host_rng:
+            if arr is not None:  # ±1 made in int8, then one conversion into the buffer
                 bits = gen.integers(0, 2, size=(sl.stop - sl.start, 1, n), dtype=np.int8)
-                out[sl].copy_(torch.from_numpy(bits))
+                np.copyto(arr[sl], 2 * bits - 1)
             else:
                 out[sl].bernoulli_(0.5, generator=gen)
-        return out.mul_(2.0).sub_(1.0)
+        return out if arr is not None else out.mul_(2.0).sub_(1.0)
 
     def tap(self, name: str, x: torch.Tensor) -> None:
         if self.on_tap is not None:
