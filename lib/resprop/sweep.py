@@ -9,14 +9,16 @@ which cells complete.
 
 * ``workers=0``: one process, no Dask at all.
 * ``workers=N`` (default 2): an embedded ``distributed.LocalCluster`` of N single-threaded
-  worker processes, started and closed by :func:`run_sweep`.
+  worker processes, started and closed by :func:`run_sweep`, without Dask's statistical
+  profiler and GIL monitor (they take CPU from the cells).
 * ``address="tcp://host:8786"``: an existing Dask scheduler (a real cluster; e.g. one started
   with ``dask scheduler`` / ``dask worker``, or by ``dask-jobqueue`` on SLURM/PBS). The workers
   need this library importable (same ``PYTHONPATH`` or an installed package).
 
 Results merge into one ``.npz`` file (:meth:`Sweep.save`): the arrays under ``"<cell>/<name>"``
-(cell index in the sweep's order) plus a JSON metadata string; it loads with
-``allow_pickle=False``.
+(cell index in the sweep's order) plus a JSON metadata string (seed, where, wall and start-up
+seconds, each cell's CPU seconds); it loads with ``allow_pickle=False``. Chapter 00's width
+scan is such a sweep (in-process in the quick profile, 4 local workers in the full one).
 """
 
 from __future__ import annotations
