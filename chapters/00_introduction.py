@@ -56,6 +56,7 @@ from resprop.chapter import Chapter
 from resprop.claims import Check
 from resprop.figures import band
 from resprop.simulate import simulate
+from resprop.sweep import Sweep, run_sweep, simulate_cell
 from resprop.theory.kernels import reduced_residual_kernels
 
 ch = Chapter("00_introduction", profile=profile, device=device, seed=seed)
@@ -250,15 +251,31 @@ theory = reduced_residual_kernels(K0, size.depth, "relu", sigma_w2=sigma_w2)
 c_theory = theory[:, 0, 1] / np.sqrt(theory[:, 0, 0] * theory[:, 1, 1])
 layers = np.arange(size.depth + 1)
 widths = np.array(size.widths)
-c_mean, c_se, lq_mean, lq_se, records = [], [], [], [], {}
-for k, (n, B) in enumerate(zip(size.widths, size.width_networks, strict=True)):
-    net = networks.ReducedResidual(width=n, depth=size.depth, sigma_w2=sigma_w2, input_dim=2)
-    rec = simulate(net, U, B, device=ch.device, seed=ch.seed + 10 * k, progress=False)
-    records[n] = rec
-    m, s = estimators.mean_se(rec.correlation[:, :, 0, 1], axis=0)
+# One sweep cell per width, seeded from (seed, cell): in-process in the quick profile, on a Dask
+# LocalCluster of `sweep_workers` processes in the full one (the same numbers either way).
+cells = [
+    {
+        "family": "ReducedResidual",
+        "width": n,
+        "depth": size.depth,
+        "n_networks": B,
+        "params": {"sigma_w2": sigma_w2, "input_dim": 2},
+        "inputs": U.tolist(),
+        "device": str(ch.device),
+        "fields": [],
+        "per_network": ["correlation", "log_sq_norm"],
+    }
+    for n, B in zip(size.widths, size.width_networks, strict=True)
+]
+scan = run_sweep(simulate_cell, cells, seed=ch.seed, workers=size.sweep_workers, progress=False)
+scan = Sweep.load(scan.save(ch.root / "build" / "sweeps" / "00_width_scan.npz"))
+print(f"width scan: {len(cells)} cells in {scan.meta['where']}, {scan.meta['wall_s']:.1f} s")
+c_mean, c_se, lq_mean, lq_se = [], [], [], []
+for res in scan.results:
+    m, s = estimators.mean_se(res["correlation"][:, :, 0, 1], axis=0)
     c_mean.append(m)
     c_se.append(s)
-    m, s = estimators.log_mean_exp(rec.log_sq_norm[:, :, 0], axis=0)  # ln E q^(l)
+    m, s = estimators.log_mean_exp(res["log_sq_norm"][:, :, 0], axis=0)  # ln E q^(l)
     lq_mean.append(m)
     lq_se.append(s)
 c_mean, c_se, lq_mean, lq_se = map(np.array, (c_mean, c_se, lq_mean, lq_se))
@@ -284,8 +301,7 @@ print(
 
 # %% tags=["hide-input"]
 fig, (ax_q, ax_c, ax_d) = plt.subplots(1, 3, figsize=(14, 4))
-rec = records[top]
-q_mc = rec.kernel[:, :, 0, 0]
+q_mc = np.exp(scan.results[-1]["log_sq_norm"][:, :, 0])  # q^(l) = ‖x^(l)‖²/n at n = top
 band(ax_q, layers, q_mc.mean(0), q_mc.std(0, ddof=1) / np.sqrt(len(q_mc)), label=f"n = {top}")
 ax_q.plot(layers, theory[:, 0, 0], "k--", label="recursion")
 ax_q.set(yscale="log", xlabel="layer $l$", ylabel="$q^{(l)}$", title="squared length")

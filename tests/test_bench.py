@@ -37,3 +37,15 @@ def test_family_rows_report_rate_limit_and_share():
     for r in rows:
         assert r["gram_rate"] > 0 and r["limit"] == rate / r["normals"]
         assert 0 < r["share"] == r["gram_rate"] / r["limit"]
+
+
+def test_breakdown_parts_add_up_and_the_sampler_is_restored():
+    normal = bench._sim._Ops.normal
+    rows = bench.breakdown(32, scale=0.01)
+    assert bench._sim._Ops.normal is normal
+    assert len(rows) == len(bench.families(32))
+    for r in rows:
+        parts = [r[p] for p in bench._PARTS]
+        assert all(p >= 0 for p in parts) and r["normals"] > 0 and r["gram_rate"] > 0
+        assert abs(sum(parts) + r["other"] - 1) < 1e-12
+    assert "| normals |" in bench.breakdown_table(rows)

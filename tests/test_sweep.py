@@ -12,13 +12,28 @@ CELLS = [
     for w in (16, 32)
     for L in (3, 5)
 ]
+# as chapter 00's width scan: given inputs, whole per-network arrays
+SCAN = [
+    {
+        "family": "ReducedResidual",
+        "width": w,
+        "depth": 4,
+        "n_networks": 40,
+        "params": {"sigma_w2": 0.5, "input_dim": 2},
+        "inputs": [[1.0, 0.0], [0.3, 0.9]],
+        "fields": [],
+        "per_network": ["correlation", "log_sq_norm"],
+    }
+    for w in (16, 32)
+]
 
 
 def test_two_local_workers_match_one_process_bit_for_bit(tmp_path):
-    one = run_sweep(simulate_cell, CELLS, seed=3, workers=0)
-    two = run_sweep(simulate_cell, CELLS, seed=3, workers=2)
+    one = run_sweep(simulate_cell, CELLS + SCAN, seed=3, workers=0)
+    two = run_sweep(simulate_cell, CELLS + SCAN, seed=3, workers=2)
     assert two.meta["where"] == "LocalCluster(2 workers)"
     assert one.identical(two)
+    assert len(two.meta["cell_cpu_s"]) == len(CELLS + SCAN)
     # and through the file the chapters read (no pickle)
     back = Sweep.load(two.save(tmp_path / "sweep.npz"))
     assert back.identical(one) and back.meta["seed"] == 3
@@ -61,3 +76,16 @@ def test_bad_arguments_raise_naming_the_parameter(kwargs, error, name):
 def test_simulate_cell_rejects_unknown_families():
     with pytest.raises(ValueError, match="^family:"):
         simulate_cell({"family": "Transformer", "width": 8, "depth": 2, "n_networks": 2}, 0)
+
+
+def test_simulate_cell_returns_the_records_per_network_arrays():
+    from resprop.networks import ReducedResidual
+    from resprop.simulate import simulate
+
+    cell = SCAN[0]
+    out = simulate_cell(cell, 7)
+    assert sorted(out) == ["correlation", "log_sq_norm"]
+    net = ReducedResidual(cell["width"], cell["depth"], **cell["params"])
+    rec = simulate(net, np.array(cell["inputs"]), cell["n_networks"], seed=7, device="cpu")
+    np.testing.assert_array_equal(out["correlation"], rec.correlation)
+    np.testing.assert_array_equal(out["log_sq_norm"], rec.log_sq_norm)

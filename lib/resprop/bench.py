@@ -15,6 +15,9 @@
 On CPU the times are this process's CPU time (``time.process_time``, one torch thread), the
 best of three runs, so that other work on a shared machine inflates them as little as possible;
 on CUDA wall time with synchronisation. It prints Markdown.
+
+``--breakdown`` (CPU) prints instead where the gram sampler's CPU time goes in each family:
+drawing the normals, φ, the Gram products, the Cholesky factors, the mix, and the rest.
 """
 
 from __future__ import annotations
@@ -167,6 +170,62 @@ def measure_families(
     return rows
 
 
+# the parts of the gram sampler's per-layer work that :func:`breakdown` times
+_PARTS = {
+    "normals": (_sim._Ops, "normal"),
+    "phi": (_sim._Ops, "_phi"),
+    "gram": (_sim._Ops, "_gram"),
+    "cholesky": (_sim, "_psd_cholesky"),
+    "mix": (_sim, "_mix"),
+}
+
+
+def breakdown(n: int, scale: float = 1.0) -> list[dict]:
+    """For each family on CPU: the fraction of ``simulate``'s CPU time spent drawing normals,
+    in φ, in the Gram products, the Cholesky factors and the mix (the rest: the recorders,
+    bookkeeping and Python), best of three runs. The parts are timed by wrapping them, which
+    adds about a microsecond per call."""
+    cpu = torch.device("cpu")
+    spent: dict[str, float] = {}
+
+    def timed(part: str, fn: Callable) -> Callable:
+        def wrapper(*args, **kwargs):
+            start = time.process_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[part] = spent.get(part, 0.0) + time.process_time() - start
+
+        return wrapper
+
+    saved = {part: getattr(owner, name) for part, (owner, name) in _PARTS.items()}
+    rows = []
+    try:
+        for part, (owner, name) in _PARTS.items():
+            setattr(owner, name, timed(part, saved[part]))
+        for label, net in families(n).items():
+            b = _n_networks(n, torch.float64, "gram", cpu, scale)
+            u = np.random.default_rng(0).standard_normal((K, net.in_features))
+            simulate(net, u, 2, device=cpu, progress=False)
+            best: tuple[float, dict] = (math.inf, {})
+            for _ in range(3):
+                spent.clear()
+                start = time.process_time()
+                simulate(net, u, b, device=cpu, progress=False)
+                total = time.process_time() - start
+                if total < best[0]:
+                    best = (total, dict(spent))
+            total, parts = best
+            row = {"family": label, "n": n, "gram_rate": b * DEPTH / total}
+            row.update({part: parts.get(part, 0.0) / total for part in _PARTS})
+            row["other"] = 1.0 - sum(row[part] for part in _PARTS)
+            rows.append(row)
+    finally:
+        for part, (owner, name) in _PARTS.items():
+            setattr(owner, name, saved[part])
+    return rows
+
+
 def _n_networks(
     n: int, dtype: torch.dtype, sampler: str, device: torch.device, scale: float
 ) -> int:
@@ -248,6 +307,18 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def breakdown_table(rows: list[dict]) -> str:
+    """The Markdown table of :func:`breakdown` rows."""
+    lines = [
+        "| family | n | gram (net·layer/s) | " + " | ".join(_PARTS) + " | other |",
+        "|---|---:|---:|" + "---:|" * (len(_PARTS) + 1),
+    ]
+    for r in rows:
+        parts = " | ".join(f"{r[p]:.0%}" for p in (*_PARTS, "other"))
+        lines.append(f"| {r['family']} | {r['n']} | {r['gram_rate']:,.0f} | {parts} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m resprop.bench", description=__doc__)
     parser.add_argument("--device", default="auto", help="auto, cpu or cuda")
@@ -255,11 +326,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--threads", type=int, default=1, help="torch CPU threads (default 1: see the notes)"
     )
+    parser.add_argument(
+        "--breakdown",
+        action="store_true",
+        help="CPU only: where the gram sampler's time goes, per family, then stop",
+    )
     args = parser.parse_args(argv)
     device = resolve_device(args.device)
     if device.type == "cpu":
         torch.set_num_threads(args.threads)
     scale = 0.25 if args.quick else 1.0
+    if args.breakdown:
+        if device.type != "cpu":
+            raise ValueError("--breakdown: times the CPU sampler only; use --device cpu")
+        print(breakdown_table([r for n in WIDTHS for r in breakdown(n, scale)]))
+        return
     start = time.perf_counter()
     where = torch.cuda.get_device_name(device) if device.type == "cuda" else platform.processor()
     print(

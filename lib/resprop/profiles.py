@@ -71,6 +71,7 @@ _QUICK: dict[str, dict[str, Any]] = {
         n_points=21,
         widths=[64, 128, 256, 512],
         width_networks=[2048, 1024, 512, 256],
+        sweep_workers=0,
     ),
     "01_mean_field": dict(
         width=512,
@@ -203,6 +204,7 @@ _FULL_OVERRIDES: dict[str, dict[str, Any]] = {
         n_points=41,
         widths=[256, 512, 1024, 2048],
         width_networks=[8192, 4096, 2048, 1024],
+        sweep_workers=4,
     ),
     "01_mean_field": dict(
         width=2048,

@@ -194,8 +194,12 @@ def _count(b: torch.Tensor) -> torch.Tensor:
 
 def _positive(x: torch.Tensor) -> torch.Tensor:
     """x > 0 for finite floats, read on the integer view (a positive float is a positive
-    integer there; ±0 and negatives are not), which is faster than a float comparison."""
-    return x.view(torch.int64 if x.dtype == torch.float64 else torch.int32) > 0
+    integer there; ±0 and negatives are not), which is faster than a float comparison. On CPU
+    NumPy compares (about 3.5× torch's rate on this shape) into a fresh contiguous array."""
+    ints = x.view(torch.int64 if x.dtype == torch.float64 else torch.int32)
+    if x.device.type == "cpu":
+        return torch.from_numpy(np.greater(ints.numpy(), 0))
+    return ints > 0
 
 
 def _mix(f: torch.Tensor, z: torch.Tensor, residual: torch.Tensor | None) -> torch.Tensor:
@@ -299,9 +303,11 @@ class _Ops:
             return out
         # Transcendental φ may round differently in vectorised and scalar code paths, so it is
         # evaluated on fixed blocks: a network's result never depends on the chunk around it.
+        tangents = x.shape[1] > k
         for sl, _ in self.blocks:
             out[sl, :k] = act(x[sl, :k])
-            torch.mul(act.derivative(x[sl, :1]), x[sl, k:], out=out[sl, k:])
+            if tangents:
+                torch.mul(act.derivative(x[sl, :1]), x[sl, k:], out=out[sl, k:])
         if self.col_factor is not None:  # φ(2^E x̃)/2^E = 2^{(α−1)E} φ(x̃)
             out.mul_(self.col_factor)
         return out
@@ -320,34 +326,43 @@ class _Ops:
     def _gram(self, h: torch.Tensor) -> torch.Tensor:
         m = h.shape[1]
         out = torch.empty(h.shape[0], m, m, device=h.device, dtype=h.dtype)
+        batched = []  # on CPU, the blocks that use bmm, in one call (only the last can be small)
         for sl, _ in self.blocks:
             hb = h[sl]
             if hb.numel() * m <= _SMALL:  # bmm's thread team would cost more than the work
                 torch.sum(hb[:, :, None] * hb[:, None], dim=-1, out=out[sl])
+            elif self.host_rng:
+                batched.append(sl)
             else:
                 torch.bmm(hb, hb.transpose(1, 2), out=out[sl])
+        if batched:  # CPU BLAS multiplies each matrix of a batch on its own: the same bits
+            sl = slice(batched[0].start, batched[-1].stop)
+            torch.bmm(h[sl], h[sl].transpose(1, 2), out=out[sl])
         return out
 
     def sq_norms(self, h: torch.Tensor) -> torch.Tensor:
-        """‖h_j‖² per column, (B, m), float64, block by block."""
+        """‖h_j‖² per column, (B, m), float64 (block by block on CUDA)."""
         flat = h.reshape(-1, 1, h.shape[-1])
         out = torch.empty(flat.shape[0], 1, 1, device=h.device, dtype=h.dtype)
         m = h.shape[1]
-        for sl, _ in self.blocks:
-            rows = slice(sl.start * m, sl.stop * m)
-            torch.bmm(flat[rows], flat[rows].transpose(1, 2), out=out[rows])
+        if self.host_rng:  # CPU BLAS: each product on its own, so one call gives the same bits
+            torch.bmm(flat, flat.transpose(1, 2), out=out)
+        else:
+            for sl, _ in self.blocks:
+                rows = slice(sl.start * m, sl.stop * m)
+                torch.bmm(flat[rows], flat[rows].transpose(1, 2), out=out[rows])
         return out.view(h.shape[0], m).double()
 
     def signs(self, n: int) -> torch.Tensor:
         """Fresh i.i.d. uniform ±1, (B, 1, n)."""
-        out = self.buffer("signs", (self.n_nets, 1, n))
+        out, arr = self._buffer("signs", (self.n_nets, 1, n))
         for sl, gen in self.blocks:
-            if self.host_rng:
+            if arr is not None:  # ±1 made in int8, then one conversion into the buffer
                 bits = gen.integers(0, 2, size=(sl.stop - sl.start, 1, n), dtype=np.int8)
-                out[sl].copy_(torch.from_numpy(bits))
+                np.copyto(arr[sl], 2 * bits - 1)
             else:
                 out[sl].bernoulli_(0.5, generator=gen)
-        return out.mul_(2.0).sub_(1.0)
+        return out if arr is not None else out.mul_(2.0).sub_(1.0)
 
     def tap(self, name: str, x: torch.Tensor) -> None:
         if self.on_tap is not None:

@@ -9,14 +9,16 @@ which cells complete.
 
 * ``workers=0``: one process, no Dask at all.
 * ``workers=N`` (default 2): an embedded ``distributed.LocalCluster`` of N single-threaded
-  worker processes, started and closed by :func:`run_sweep`.
+  worker processes, started and closed by :func:`run_sweep`, without Dask's statistical
+  profiler and GIL monitor (they take CPU from the cells).
 * ``address="tcp://host:8786"``: an existing Dask scheduler (a real cluster; e.g. one started
   with ``dask scheduler`` / ``dask worker``, or by ``dask-jobqueue`` on SLURM/PBS). The workers
   need this library importable (same ``PYTHONPATH`` or an installed package).
 
 Results merge into one ``.npz`` file (:meth:`Sweep.save`): the arrays under ``"<cell>/<name>"``
-(cell index in the sweep's order) plus a JSON metadata string; it loads with
-``allow_pickle=False``.
+(cell index in the sweep's order) plus a JSON metadata string (seed, where, wall and start-up
+seconds, each cell's CPU seconds); it loads with ``allow_pickle=False``. Chapter 00's width
+scan is such a sweep (in-process in the quick profile, 4 local workers in the full one).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -40,6 +43,10 @@ __all__ = ["Sweep", "cell_seed", "run_sweep", "simulate_cell"]
 
 CellFn = Callable[[dict, int], Mapping[str, Any]]
 _META = "__meta__"
+_QUIET_WORKERS = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.system-monitor.gil.enabled": False,
+}
 
 
 def cell_seed(seed: int, cell: Mapping[str, Any]) -> int:
@@ -58,17 +65,20 @@ def _canonical(cell: Mapping[str, Any]) -> str:
         raise ValueError(f"cells: every cell must be a JSON-able dict ({err})") from err
 
 
-def _run_cell(fn: CellFn, cell: dict, seed: int) -> dict[str, np.ndarray]:
-    """One cell with one torch thread (the same arithmetic in every process)."""
+def _run_cell(fn: CellFn, cell: dict, seed: int) -> tuple[dict[str, np.ndarray], float]:
+    """One cell with one torch thread (the same arithmetic in every process), and the CPU
+    seconds of the thread that ran it (the cell's own work, not the worker's other threads)."""
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
+    cpu = time.thread_time()
     try:
         out = fn(cell, cell_seed(seed, cell))
     finally:
         torch.set_num_threads(threads)
+    cpu = time.thread_time() - cpu
     if not isinstance(out, Mapping):
         raise TypeError(f"fn: must return a dict of arrays, got {type(out).__name__}")
-    return {str(name): np.asarray(value) for name, value in out.items()}
+    return {str(name): np.asarray(value) for name, value in out.items()}, cpu
 
 
 @dataclass
@@ -97,8 +107,10 @@ class Sweep:
         return True
 
     def save(self, path: str | Path) -> Path:
-        """Write ``path`` (.npz): arrays ``"<i>/<name>"`` and the JSON metadata, atomically."""
+        """Write ``path`` (.npz; folders made as needed): arrays ``"<i>/<name>"`` and the JSON
+        metadata, atomically."""
         path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
         arrays = {f"{i}/{k}": v for i, r in enumerate(self.results) for k, v in r.items()}
         meta = json.dumps({**self.meta, "cells": self.cells}, sort_keys=True)
         tmp = path.with_name(f".{path.name}.tmp.npz")
@@ -157,24 +169,26 @@ def run_sweep(
         desc="sweep",
     )
     start = time.perf_counter()
-    results: list[dict[str, np.ndarray] | None] = [None] * len(cells)
+    done: list[tuple[dict[str, np.ndarray], float] | None] = [None] * len(cells)
     timing = {"startup_s": 0.0, "start": start}
     with bar:
         if address is None and workers == 0:
             for i, cell in enumerate(cells):
-                results[i] = _run_cell(fn, cell, seed)
+                done[i] = _run_cell(fn, cell, seed)
                 bar.update()
             where = "one process"
         else:
-            where = _run_distributed(fn, cells, seed, workers, address, results, bar, timing)
+            where = _run_distributed(fn, cells, seed, workers, address, done, bar, timing)
+    results = [r for r, _ in done]  # type: ignore[misc]
     meta = {
         "seed": seed,
         "where": where,
         "wall_s": time.perf_counter() - timing["start"],
         "startup_s": timing["startup_s"],
+        "cell_cpu_s": [cpu for _, cpu in done],  # type: ignore[misc]
         "function": f"{getattr(fn, '__module__', '?')}.{getattr(fn, '__qualname__', '?')}",
     }
-    return Sweep(cells, results, meta)  # type: ignore[arg-type]
+    return Sweep(cells, results, meta)
 
 
 def _run_distributed(
@@ -183,21 +197,25 @@ def _run_distributed(
     seed: int,
     workers: int,
     address: str | None,
-    results: list,
+    done: list,
     bar: tqdm,
     timing: dict,
 ) -> str:
+    import dask
     from distributed import Client, LocalCluster, as_completed
 
     cluster = None
     if address is None:
-        cluster = LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=40,
-        )
+        # no statistical profiler (a stack sample every 10 ms) and no GIL monitor (every 1 ms)
+        # in the embedded workers: both take CPU from the cells
+        with dask.config.set(_QUIET_WORKERS):
+            cluster = LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=40,
+            )
     client = Client(cluster if cluster is not None else address)
     try:
         client.run(_warm_up)  # import torch and the library on every worker before timing
@@ -208,7 +226,7 @@ def _run_distributed(
             for i, cell in enumerate(cells)
         }
         for future in as_completed(futures):
-            results[futures[future]] = future.result()
+            done[futures[future]] = future.result()
             bar.update()
         n = len(client.scheduler_info().get("workers", {}))
         where = f"LocalCluster({workers} workers)" if cluster else f"{address} ({n} workers)"
@@ -235,11 +253,13 @@ def simulate_cell(cell: dict, seed: int) -> dict[str, np.ndarray]:
     """One :func:`resprop.simulate.simulate` run, summarised as mean and SE per layer.
 
     ``cell``: ``family`` (a class name of :mod:`resprop.networks`), ``width``, ``depth``,
-    ``n_networks``, optional ``params`` (the family's keyword arguments), ``k`` inputs (default
-    2, drawn N(0, I) from ``input_seed``, default 0), ``n_tangents`` (0), ``sampler`` ("gram"),
-    ``device`` ("cpu"; the same device gives the same bits) and ``fields`` (default
-    ``["log_sq_norm", "correlation"]``). Returns ``<field>_mean`` and ``<field>_sem`` (over
-    networks) for each field.
+    ``n_networks``, optional ``params`` (the family's keyword arguments), ``inputs`` (a (k, d)
+    nested list; default k = ``k`` rows, 2 unless given, drawn N(0, I) from ``input_seed``,
+    default 0), ``n_tangents`` (0), ``sampler`` ("gram"), ``device`` ("cpu"; the same device
+    gives the same bits), ``fields`` (default ``["log_sq_norm", "correlation"]``) and
+    ``per_network`` (default none). Returns ``<field>_mean`` and ``<field>_sem`` (over
+    networks) for each of ``fields``, and the whole (B, L+1, …) array ``<field>`` of each of
+    ``per_network`` (for estimators other than the mean).
     """
     from . import networks
     from .simulate import simulate
@@ -248,8 +268,11 @@ def simulate_cell(cell: dict, seed: int) -> dict[str, np.ndarray]:
     if not (isinstance(family, type) and issubclass(family, networks.Network)):
         raise ValueError(f"family: not a network family: {cell.get('family')!r}")
     net = family(cell["width"], cell["depth"], **cell.get("params", {}))
-    k = int(cell.get("k", 2))
-    u = np.random.default_rng(int(cell.get("input_seed", 0))).standard_normal((k, net.in_features))
+    if "inputs" in cell:
+        u = np.asarray(cell["inputs"], dtype=np.float64)
+    else:
+        shape = (int(cell.get("k", 2)), net.in_features)
+        u = np.random.default_rng(int(cell.get("input_seed", 0))).standard_normal(shape)
     rec = simulate(
         net,
         u,
@@ -263,17 +286,21 @@ def simulate_cell(cell: dict, seed: int) -> dict[str, np.ndarray]:
     out = {}
     for name in cell.get("fields", ["log_sq_norm", "correlation"]):
         out[f"{name}_mean"], out[f"{name}_sem"] = rec.mean(name), rec.sem(name)
+    for name in cell.get("per_network", []):
+        out[name] = getattr(rec, name)
     return out
 
 
 def demo_cells(scale: float = 1.0) -> list[dict]:
-    """The demo sweep: ReLU ResNets at 2 widths × 3 depths × 2 seeds (`replica`)."""
+    """The demo sweep: ReLU ResNets at 2 widths × 3 depths × 2 seeds (`replica`), each cell
+    with width·depth·networks ≈ 2^26·scale (about 1.5 s of one idle core), so that the work
+    of a cell, not the cluster's start-up and per-task overhead, sets the time."""
     return [
         {
             "family": "ReducedResidual",
             "width": n,
             "depth": L,
-            "n_networks": max(2, int(scale * 2**17 / (n * L) * 64)),
+            "n_networks": max(2, int(scale * 2**26 / (n * L))),
             "params": {"sigma_w2": 2.0},
             "replica": r,
         }
@@ -292,15 +319,27 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", default=None, help="save the merged result (.npz) here")
     args = parser.parse_args(argv)
     cells = demo_cells(args.scale)
+    load = os.getloadavg()[0]
     one = run_sweep(simulate_cell, cells, seed=0, workers=0)
     many = run_sweep(simulate_cell, cells, seed=0, workers=args.workers, address=args.address)
     t1, tn, t0 = one.meta["wall_s"], many.meta["wall_s"], many.meta["startup_s"]
+    cpu1, cpun = sum(one.meta["cell_cpu_s"]), sum(many.meta["cell_cpu_s"])
     print(
-        f"{len(cells)} cells: one process {t1:.1f} s; {many.meta['where']} {tn:.1f} s "
-        f"(+ {t0:.1f} s to start the cluster and import the library on its workers)"
+        f"{len(cells)} cells on {os.cpu_count()} cores (load average {load:.1f} before, "
+        f"{os.getloadavg()[0]:.1f} after: other work shares them)"
+    )
+    print(
+        f"one process: {t1:.1f} s wall, {cpu1:.1f} s CPU in the cells "
+        f"({cpu1 / len(cells):.2f} s per cell; {cpu1 / t1:.2f} cores obtained)"
+    )
+    print(
+        f"{many.meta['where']}: {tn:.1f} s wall, {cpun:.1f} s CPU in the cells "
+        f"({cpun / len(cells):.2f} s per cell; {cpun / tn:.2f} cores obtained); "
+        f"cluster start-up and imports {t0:.1f} s"
     )
     print(f"identical: {one.identical(many)}")
-    print(f"speedup: {t1 / tn:.2f}× ({t1 / (tn + t0):.2f}× counting the start-up)")
+    print(f"speedup without the start-up: {t1 / tn:.2f}×")
+    print(f"speedup with the start-up: {t1 / (tn + t0):.2f}×")
     if args.out:
         print(f"saved {many.save(args.out)}")
 
