@@ -1264,7 +1264,7 @@ ch.record(
 # boundary lies at large depth. We therefore train with lr 0.01 for 15 epochs. Whether the
 # tanh boundary approaches the level sets of $\chi$ at the paper's depths (up to 300) and data
 # (MNIST) is for the `full` profile (Fashion-MNIST, depths to 256, 8 seeds), which we could not
-# run. Training here took 215 s (tanh) and 76 s (α-ReLU) of one CPU core.
+# run. Training here took about 205 s (tanh) and 75 s (α-ReLU) of one CPU core.
 
 # %% [markdown]
 # ## Scorecard of this chapter
