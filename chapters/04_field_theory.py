@@ -46,6 +46,7 @@ seed = 0
 
 # %%
 import math
+import time
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -55,12 +56,12 @@ from resprop import networks
 from resprop import residual_estimators as rest
 from resprop.chapter import Chapter
 from resprop.claims import Check
-from resprop.estimators import extrapolate_inverse_n
+from resprop.estimators import extrapolate_inverse_n, optimum_location
 from resprop.figures import band
 from resprop.simulate import simulate
 from resprop.theory import field_theory as ft
 from resprop.theory import finite_size as fsz
-from resprop.training import load_dataset, train
+from resprop.training import load_dataset, train_many
 
 ch = Chapter("04_field_theory", profile=profile, device=device, seed=seed)
 size = ch.sizes
@@ -200,7 +201,11 @@ ch.declare(
     "Trained networks generalise best at residual scales inside the predicted "
     "maximal-response range.",
     paper="book",
-    tests="plain SGD on digits across α at two depths; needs ≥ 4 seeds to decide",
+    tests=f"readout-φ erf ResNets trained with plain SGD on {size.dataset} at "
+    f"{size.train_n_scales} scales α (one log grid) × depths {list(size.train_depths)} × "
+    f"{size.train_seeds} seeds; best α per depth from a parabola in ln α, bootstrap SE: (i) mean "
+    "ln(α_best/α*) within the 90 % response range, alternative: the smallest scale (near-identity) "
+    "is best; (ii) slope of ln α_best vs ln L against α*(L)'s, alternative 0 (depth-independent)",
 )
 
 # %% [markdown]
@@ -1183,15 +1188,40 @@ ch.record(
 # ## Does the best-trained network sit at $\alpha^*$?
 #
 # The practical point of the paper is that the maximal-response scale should be a good scale
-# to train at. We train small pre-activation ResNets (erf, width 64 in the quick profile, input
-# layer $64 \to N$, linear readout to 10 classes) with plain SGD (`resprop.training.train`, no
-# momentum) on scikit-learn's 8×8 digits, across $\alpha$ at two depths, and overlay the
-# predicted $\alpha^*$ for the data's own input statistics ($q^{(0)}$ = mean $\lVert x\rVert^2/d$,
-# $c^{(0)}$ = mean cosine between training images). Caveat: the trained network reads out
-# $h^{(L)}$ linearly, our response reads out $\phi(h^{(L)})$; the comparison is about the stack.
+# to train at; we test it as the claim {ref}`04-5 <claim-04-5>`: *the best-generalising residual
+# scale lies inside the predicted maximal-response range, and moves with depth like
+# $\alpha^*(L)$.* **The experiment is ours**, not the paper's (which we have not seen):
+#
+# * **the readout** is the one $\alpha^*$ is defined for: $y = W_{\rm out}\,\phi(h^{(L)})$, a
+#   linear layer on $\phi(h^{(L)})$ (`PreActResidual(..., readout_phi=True)`), after a Gaussian
+#   input layer $d \to N$; erf, $\sigma_w^2 = 1$, no biases;
+# * **the data**: scikit-learn's 8×8 digits in the quick profile, Fashion-MNIST in `full`;
+#   $\alpha^*(L)$ is the maximum of the readout response for the data's own input statistics
+#   ($q^{(0)}$ = mean $\lVert x\rVert^2/d$, $c^{(0)}$ = mean cosine between training images);
+# * **the optimiser**: plain SGD on the mean cross-entropy (no momentum,
+#   `resprop.training.train_many`, all seeds of one scale trained together), and next to it
+#   Langevin dynamics, SGD plus Gaussian noise $\sqrt{2\,\eta\,T}\,\xi$ per step at a small
+#   temperature $T$ (Fischer et al. reportedly sample trained networks this way); **the verdict
+#   uses plain SGD**;
+# * **the grid**: one log grid of $\alpha$ shared by every depth, chosen to contain
+#   $\alpha^*/4$ … $4\alpha^*$ at every depth *without* being centred on the prediction (a
+#   grid centred on $\alpha^*(L)$ would hand a flat, noisy curve the predicted depth law);
+# * **the estimate**: the best scale per depth is the vertex of a parabola in $\ln\alpha$ through
+#   the five grid points around the best seed-mean accuracy, with a bootstrap SE over seeds
+#   (`estimators.optimum_location`); a depth whose best point is an end of the grid is *not
+#   bracketed*, and we say so.
+#
+# Two checks decide the claim, both fixed before the run: **(i)** the mean over depths of
+# $\ln(\alpha_{\rm best}/\alpha^*)$ lies within the half-width (in $\ln\alpha$) of the range of
+# maximal sensitivity (the 90 % response range of claim 3), plus 4 SE — the claim's own
+# "near" — against the alternative that the near-identity network (the smallest scale trained)
+# is best; **(ii)** the slope of $\ln\alpha_{\rm best}$ against $\ln L$ equals the slope of
+# the theory's $\alpha^*(L)$ over the same depths (≈ −1/2, {eq}`fdh-alpha-star`) within 4 SE,
+# against the alternative slope 0, a depth-independent best scale. With $S$ seeds the
+# bootstrap understates each SE by about $\sqrt{(S-1)/S}$; the design was fixed before the run.
 
 # %%
-data = load_dataset(size.dataset, seed=ch.seed)
+data = load_dataset(size.dataset, n_train=size.train_n_train, seed=ch.seed)
 print(data.describe())
 Xs = data.X_train[:500].astype(float)
 nrm = np.linalg.norm(Xs, axis=1)
@@ -1199,100 +1229,222 @@ cos = (Xs @ Xs.T) / np.outer(nrm, nrm)
 c_data = float(cos[np.triu_indices(len(Xs), 1)].mean())
 q_data = data.mean_sq_norm
 K_data = np.array([[q_data, c_data * q_data], [c_data * q_data, q_data]])
-scales = np.array(size.train_scales)
-tdepths = size.train_depths
-acc = np.empty((size.train_seeds, len(tdepths), len(scales)))
-for s in range(size.train_seeds):
-    for i, L in enumerate(tdepths):
-        for j, a in enumerate(scales):
-            net = preact(
-                size.train_width, L, float(a), input_dim=data.n_features, output_dim=data.n_classes
-            )
-            acc[s, i, j] = train(
-                net,
-                data,
-                epochs=size.epochs,
-                lr=size.lr,
-                seed=ch.seed + s,
-                device=ch.device,
-                batch_size=size.batch_size,
-            )
+tdepths = list(size.train_depths)
+scales = np.geomspace(*size.train_scale_bounds, size.train_n_scales)
 star_data = {L: ft.optimal_scale(K_data, L, PHI, sigma_w2=SW2) for L in tdepths}
 range_data = {L: ft.near_optimal_range(K_data, L, PHI, sigma_w2=SW2) for L in tdepths}
 print(
-    f"input statistics: q⁰ = {q_data:.3f}, c⁰ = {c_data:.3f}; predicted α* = "
+    f"input statistics: q⁰ = {q_data:.3f}, c⁰ = {c_data:.4f}; predicted α* = "
     + ", ".join(f"{star_data[L]:.3f} (L = {L})" for L in tdepths)
 )
+print("trained scales α:", ", ".join(f"{a:.3g}" for a in scales))
+
+
+def accuracies(depth, temperature):
+    """Test accuracy, shape (seeds, scales), of readout-φ networks of one depth."""
+    seeds = [ch.seed + 100 * tdepths.index(depth) + s for s in range(size.train_seeds)]
+    out = np.empty((len(seeds), len(scales)))
+    for j, a in enumerate(scales):
+        net = preact(
+            size.train_width,
+            depth,
+            float(a),
+            input_dim=data.n_features,
+            output_dim=data.n_classes,
+            readout_phi=True,
+        )
+        out[:, j] = train_many(
+            [net] * len(seeds),
+            data,
+            epochs=size.epochs,
+            lr=size.lr,
+            seeds=seeds,
+            batch_size=size.batch_size,
+            temperature=temperature,
+            device=ch.device,
+            progress=f"L = {depth}, α = {a:.3g}, T = {temperature:g}",
+        )
+    return out
+
+
+t0 = time.perf_counter()
+acc = {L: accuracies(L, 0.0) for L in tdepths}
+t_sgd = time.perf_counter() - t0
+acc_lgv = {L: accuracies(L, size.langevin_temperature) for L in size.langevin_depths}
+t_lgv = time.perf_counter() - t0 - t_sgd
+print(f"training: SGD {t_sgd:.0f} s, Langevin {t_lgv:.0f} s on {ch.device}")
+ln_a = np.log(scales)
+opt = {L: optimum_location(ln_a, acc[L], seed=ch.seed + i) for i, L in enumerate(tdepths)}
+opt_lgv = {L: optimum_location(ln_a, acc_lgv[L], seed=ch.seed) for L in size.langevin_depths}
+for L in tdepths:
+    o = opt[L]
+    print(
+        f"L = {L:3d}: SGD best α = {math.exp(o.location):.3f} (ln α = {o.location:+.3f} ± "
+        f"{o.se:.3f}{'' if o.bracketed else ', NOT bracketed'}); α* = {star_data[L]:.3f}, "
+        f"90 % range {range_data[L][0]:.3f}–{range_data[L][1]:.3f}"
+    )
+for L, o in opt_lgv.items():
+    gap = o.location - opt[L].location
+    print(
+        f"L = {L:3d}: Langevin (T = {size.langevin_temperature:g}) best α = "
+        f"{math.exp(o.location):.3f} (ln α = {o.location:+.3f} ± {o.se:.3f}"
+        f"{'' if o.bracketed else ', NOT bracketed'}); Langevin − SGD: {gap:+.3f} in ln α, "
+        f"{gap / math.hypot(o.se, opt[L].se):+.1f} combined SE"
+    )
 
 # %% tags=["hide-input"]
-fig, ax = plt.subplots(figsize=(7.5, 4.3))
-mean_acc = acc.mean(axis=0)
-n_test = len(data.y_test)
-# SE: spread over seeds where there are several, else the binomial SE of one test accuracy
-se_acc = (
-    acc.std(axis=0, ddof=1) / math.sqrt(size.train_seeds)
-    if size.train_seeds > 1
-    else np.sqrt(mean_acc * (1 - mean_acc) / n_test)
+fig, (ax_a, ax_s) = plt.subplots(1, 2, figsize=(12, 4.5), gridspec_kw=dict(width_ratios=[3, 2]))
+for L in tdepths:
+    m, s = acc[L].mean(axis=0), acc[L].std(axis=0, ddof=1) / math.sqrt(size.train_seeds)
+    (line,) = ax_a.plot(scales, m, "o-", ms=3, label=f"SGD, L = {L}")
+    col = line.get_color()
+    ax_a.fill_between(scales, m - 2 * s, m + 2 * s, color=col, alpha=0.2, lw=0)
+    if L in acc_lgv:
+        ax_a.plot(
+            scales, acc_lgv[L].mean(axis=0), "s--", ms=3, color=col, label=f"Langevin, L = {L}"
+        )
+    ax_a.axvline(star_data[L], color=col, ls=":", lw=1.5)
+    o = opt[L]
+    ax_a.errorbar(
+        math.exp(o.location),
+        m.max() + 0.01,
+        xerr=[
+            [math.exp(o.location) - math.exp(o.location - 2 * o.se)],
+            [math.exp(o.location + 2 * o.se) - math.exp(o.location)],
+        ],
+        fmt="v",
+        color=col,
+        capsize=3,
+    )
+ax_a.set(
+    xscale="log",
+    xlabel="residual scale α",
+    ylabel="test accuracy",
+    title=f"{data.name}: accuracy against α (dotted: α*(L); ▼: best α ± 2 SE)",
 )
-for i, L in enumerate(tdepths):
-    (line,) = ax.plot(scales, mean_acc[i], "o-", label=f"L = {L}")
-    ax.fill_between(
-        scales,
-        mean_acc[i] - 2 * se_acc[i],
-        mean_acc[i] + 2 * se_acc[i],
-        color=line.get_color(),
-        alpha=0.2,
-        lw=0,
-    )
-    ax.axvline(
-        star_data[L], color=line.get_color(), ls="--", label=f"α*(L = {L}) = {star_data[L]:.2f}"
-    )
-    ax.axvspan(*range_data[L], color=line.get_color(), alpha=0.08)
-ax.axvspan(*BAND, color="0.85", zorder=0, label="empirical 0.1–0.3")
-ax.set(xscale="log", xlabel="residual scale α", ylabel="test accuracy")
-ax.legend(fontsize=7)
+ax_a.legend(fontsize=7, loc="lower left")
+L_fine = np.unique(np.geomspace(min(tdepths) / 1.5, max(tdepths) * 1.5, 30).round().astype(int))
+ax_s.plot(
+    L_fine,
+    [ft.optimal_scale(K_data, int(L), PHI, sigma_w2=SW2) for L in L_fine],
+    "k-",
+    label="α*(L), readout response (theory)",
+)
+ax_s.plot(
+    L_fine,
+    ft.alpha_star_expansion(K_data, PHI).scale(L_fine, SW2),
+    "k--",
+    lw=1,
+    label="large-depth law √(x*/σ_w²L)(1 + c₁/L)",
+)
+ax_s.fill_between(
+    tdepths,
+    [range_data[L][0] for L in tdepths],
+    [range_data[L][1] for L in tdepths],
+    color="0.85",
+    label="90 % response range",
+)
+best = np.array([math.exp(opt[L].location) for L in tdepths])
+ses = np.array([opt[L].se for L in tdepths])
+ax_s.errorbar(
+    tdepths,
+    best,
+    yerr=[best - best * np.exp(-2 * ses), best * np.exp(2 * ses) - best],
+    fmt="o",
+    color="C3",
+    capsize=3,
+    label="best α, SGD (±2 SE)",
+)
+ax_s.axhline(scales[0], color="0.5", ls="--", lw=1, label="smallest trained α")
+ax_s.set(xscale="log", yscale="log", xlabel="depth L", ylabel="α", title="best α against depth")
+ax_s.legend(fontsize=7, loc="upper right")
+fig.tight_layout()
 ch.save(
     fig,
     "training",
-    caption=f"Test accuracy of pre-activation erf ResNets (width {size.train_width}) trained "
-    f"with plain SGD (lr {size.lr}, {size.epochs} epochs, batch {size.batch_size}) on "
-    f"{data.name}, against the residual scale α at depths {list(tdepths)}; mean of "
-    f"{size.train_seeds} seed(s) ±2 SE, the predicted α* (dashed) and its 90 % response range "
-    f"(shaded) for the data's input statistics. Profile {ch.profile}.",
-    alt="Test accuracy against residual scale at two depths, with the predicted optimal "
-    "scales marked",
+    caption=f"Erf pre-activation ResNets with a readout of φ(h^L) (width {size.train_width}, "
+    f"σ_w² = {SW2}) trained on {data.name} ({len(data.y_train)} training, {len(data.y_test)} "
+    f"test images) with plain SGD (lr {size.lr}, {size.epochs} epochs, batch "
+    f"{size.batch_size}) at {len(scales)} residual scales α ∈ [{scales[0]:.3g}, "
+    f"{scales[-1]:.3g}] and depths {tdepths}, {size.train_seeds} seeds each. Left: mean test "
+    f"accuracy ±2 SE over seeds, Langevin dynamics (T = {size.langevin_temperature:g}) dashed "
+    f"at L ∈ {list(size.langevin_depths)}; dotted: the predicted α*(L) for the data's input "
+    f"statistics; triangles: the best α (parabola in ln α) ±2 bootstrap SE. Right: best α "
+    "against depth with the theory's α*(L) and its 90 % response range. Best α: "
+    + ", ".join(
+        f"{math.exp(opt[L].location):.2f} (L = {L}, α* = {star_data[L]:.2f}"
+        + ("" if opt[L].bracketed else ", not bracketed")
+        + ")"
+        for L in tdepths
+    )
+    + f". Profile {ch.profile}.",
+    alt="Left: test accuracy against residual scale at three depths with the predicted optimal "
+    "scales marked; right: the best residual scale against depth next to the predicted one",
 )
 
 # %%
-for i, L in enumerate(tdepths):
+for L in tdepths:
     print(
-        f"L = {L}: accuracy "
-        + ", ".join(f"{a:g}: {m:.3f}" for a, m in zip(scales, mean_acc[i], strict=True))
+        f"L = {L}: SGD accuracy "
+        + ", ".join(f"{a:.3g}: {m:.3f}" for a, m in zip(scales, acc[L].mean(axis=0), strict=True))
+    )
+for L in acc_lgv:
+    print(
+        f"L = {L}: Langevin accuracy "
+        + ", ".join(
+            f"{a:.3g}: {m:.3f}" for a, m in zip(scales, acc_lgv[L].mean(axis=0), strict=True)
+        )
     )
 
 # %% [markdown]
-# Small scales train well here because an almost-identity residual stack leaves a random
-# feature model that already separates the digits; large scales fail as the erf saturates and
-# gradients grow. The claim we can test is whether the best scale lies in the predicted
-# maximal-response range. Rule (ours): *reproduced* if at every depth the best mean accuracy is
-# reached inside the 90 % response range and beats both the smallest and the largest scale by
-# 3 SE; *not reproduced*
-# if at some depth a scale outside the range beats the best one inside it by 3 SE; otherwise,
-# or with fewer than four seeds, undecided.
+# **What the run shows** (numbers in the printout above and in the verdict box). At every
+# depth the accuracy has a shallow interior maximum — a few per cent above the plateau of
+# the near-identity networks at small $\alpha$ — and falls steeply beyond it as the erf
+# saturates; both the maximum and the fall move to smaller $\alpha$ as the network deepens.
+# The maximum is shallow, so its location carries a sizeable bootstrap SE per depth (printed),
+# and it is measured after a fixed, small number of epochs: accuracy then mixes how well and
+# how fast a network trains. Langevin dynamics at the stated temperature (dashed) is shown next
+# to SGD; the printout compares the two best scales in units of their combined SE.
 
 # %%
-best = {L: float(scales[int(np.argmax(mean_acc[i]))]) for i, L in enumerate(tdepths)}
+lnL = np.log(tdepths)
+ln_star = np.log([star_data[L] for L in tdepths])
+reps = np.stack([opt[L].replicates for L in tdepths])  # (depths, bootstrap)
+dev = np.array([opt[L].location for L in tdepths]) - ln_star
+half_width = float(np.mean([math.log(range_data[L][1] / range_data[L][0]) / 2 for L in tdepths]))
+slope_meas = float(np.polyfit(lnL, [opt[L].location for L in tdepths], 1)[0])
+slope_th = float(np.polyfit(lnL, ln_star, 1)[0])
+slope_se = float(np.polyfit(lnL, reps, 1)[0].std(ddof=1))
+unbracketed = [L for L in tdepths if not opt[L].bracketed]
 ch.record(
     "04-5",
-    Check.undecidable(
-        "best scale inside the 90 % response range",
-        needs=f"≥ 4 seeds per point for the decision rule (now {size.train_seeds}); the "
-        "training design itself is being redone",
+    Check.compare(
+        f"{data.name}, SGD: mean over L of ln(α_best/α*), α* of the readout response",
+        theory=0.0,
+        measured=float(dev.mean()),
+        se=float((reps - ln_star[:, None]).mean(axis=0).std(ddof=1)),
+        model_tolerance=half_width,
+        alternative=float(np.mean(math.log(scales[0]) - ln_star)),
+        alternative_label=f"near-identity network best (smallest trained α = {scales[0]:.3g})",
+    ),
+    Check.compare(
+        f"{data.name}, SGD: slope d ln α_best/d ln L, L = {tdepths[0]}–{tdepths[-1]}",
+        theory=slope_th,
+        measured=slope_meas,
+        se=slope_se,
+        alternative=0.0,
+        alternative_label="depth-independent best scale",
     ),
     figure="training",
-    note="Best mean accuracy at "
-    + ", ".join(f"α = {best[L]:g} (L = {L}; α* = {star_data[L]:.2f})" for L in tdepths)
-    + ".",
+    note="Best α (SGD): "
+    + ", ".join(
+        f"{math.exp(opt[L].location):.3f} (L = {L}; α* = {star_data[L]:.3f})" for L in tdepths
+    )
+    + (f"; not bracketed at L = {unbracketed}" if unbracketed else "; bracketed at every depth")
+    + f". Tolerance of check 1: 4 SE + {half_width:.2f}, the mean half-width in ln α of the "
+    "90 % response range. Langevin best α: "
+    + ", ".join(f"{math.exp(o.location):.3f} (L = {L})" for L, o in opt_lgv.items())
+    + " (shown, not used in the verdict).",
 )
 
 # %% [markdown]
@@ -1307,17 +1459,22 @@ ch.record(
 # (upwards at $L = 3$). The optimum has the analytical large-depth form
 # {eq}`fdh-alpha-star`: with it claim 3 holds for a window of depths, and claim 4 fails in
 # every model variant we reconstructed — in the pre-activation form the optimal scale scales
-# exactly like $\sigma_w^{-1}$. How these verdicts sit beside the other papers' is drawn in
-# {ref}`chapter-05`.
+# exactly like $\sigma_w^{-1}$. Trained networks with the response's own readout (claim
+# {ref}`04-5 <claim-04-5>`, our experiment) generalise best near $\alpha^*$ and follow its
+# depth law on the sizes we could afford; that the optimum is shallow (a few per cent of
+# accuracy) and measured after a few epochs is the caveat. How these verdicts sit beside the
+# other papers' is drawn in {ref}`chapter-05`.
 #
 # **Sizes.** The quick profile (2 CPU cores, a few minutes) uses the sizes printed above:
 # widths 16–128 with up to $2\cdot10^5$ networks for the $1/N$ checks (float32 propagation,
 # float64 statistics), $6\cdot10^4$ JVP networks per width, readout Monte Carlo at width 128
-# with $10^3$ networks at $L \le 30$, and 1 seed of width-64 training. The full profile is
-# sized for one H100-class GPU: widths 8–128 with $0.5$–$2\cdot10^6$ networks each for the
-# $1/N$ checks, $10^6$ JVP networks per width, readout Monte Carlo at width 256 with
-# $2\cdot10^4$ networks up to $L = 100$, and width-128 training on MNIST (digits when
-# offline) with 5 seeds, 12 scales and depths 10–100.
+# with $10^3$ networks at $L \le 30$, and width-64 training on digits (11 scales × depths 10,
+# 30, 100 × 4 seeds, 6 epochs; Langevin at $L = 30$ only). The full profile is sized for one
+# H100-class GPU: widths 8–128 with $0.5$–$2\cdot10^6$ networks each for the $1/N$ checks,
+# $10^6$ JVP networks per width, readout Monte Carlo at width 256 with $2\cdot10^4$ networks
+# up to $L = 100$, and width-128 training on Fashion-MNIST (`apt-get install
+# dataset-fashion-mnist`; no fallback; 20 000 training images, 10 epochs) with 8 seeds,
+# 13 scales, depths 10–100, SGD and Langevin at every depth.
 
 # %%
 for c in ch.claims:

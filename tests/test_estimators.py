@@ -391,3 +391,92 @@ def test_gaussian_variance_se_agrees_with_the_delta_method_for_gaussian_samples(
     assert v == pytest.approx(v2, rel=1e-12)
     assert se == pytest.approx(se2, rel=0.05)  # SE of the delta method's m₄ estimate: ~2 %
     assert abs(v - 4.0) <= 4 * se
+
+
+# ---- the location of a maximum (chapter 4's best-trained residual scale) -----------------------
+
+
+def test_optimum_location_exact_parabola_and_bracketing():
+    """Noise-free samples of −(x − x₀)²: the vertex is x₀ to rounding and every replicate agrees."""
+    x = np.linspace(-2.0, 2.0, 9)
+    y = np.tile(-((x - 0.3) ** 2), (4, 1))
+    opt = estimators.optimum_location(x, y)
+    assert opt.location == pytest.approx(0.3, abs=1e-12)
+    assert opt.se == pytest.approx(0.0, abs=1e-12) and opt.bracketed
+    edge = estimators.optimum_location(x, np.tile(x, (3, 1)))  # increasing: the maximum is outside
+    assert not edge.bracketed and edge.location == x[-1]
+
+
+def test_optimum_location_noisy_within_its_bootstrap_se():
+    """Parabola plus N(0, 0.05²) noise, 8 seeds: x̂ within 4 bootstrap SE of the true vertex."""
+    x = np.linspace(-2.0, 2.0, 11)
+    rng = np.random.default_rng(4)
+    y = -0.5 * (x + 0.4) ** 2 + rng.normal(0.0, 0.05, (8, x.size))
+    opt = estimators.optimum_location(x, y, n_boot=500, seed=1)
+    assert 0 < opt.se < 0.5 and opt.replicates.shape == (500,)
+    assert abs(opt.location + 0.4) <= 4 * opt.se
+
+
+@pytest.mark.parametrize(
+    ("kw", "name"),
+    [
+        (dict(x=[0.0, 1.0, 2.0], samples=np.zeros((2, 4))), "samples"),
+        (dict(x=[0.0, 1.0, 1.0], samples=np.zeros((2, 3))), "x"),
+        (dict(x=[0.0, 1.0, 2.0], samples=np.zeros((1, 3))), "samples"),
+        (dict(x=[0.0, 1.0, 2.0], samples=[[0.0, np.nan, 1.0]] * 2), "samples"),
+        (dict(x=[0.0, 1.0, 2.0], samples=np.zeros((2, 3)), half_window=0), "half_window"),
+    ],
+)
+def test_optimum_location_bad_inputs_raise(kw, name):
+    with pytest.raises(ValueError, match=rf"^{name}:"):
+        estimators.optimum_location(**kw)
+
+
+# ---- trainability boundaries -----------------------------------------------------------------
+
+
+def test_threshold_crossing_interpolates_linearly_right_of_the_best():
+    """A plateau at 1 that falls to 0.5 between x = 2 and 3: 0.95 is crossed at x = 2.1; the
+    dip at x = 0, left of the best, is ignored; curves broadcast against a shared x."""
+    x = np.arange(5.0)
+    curve = np.array([0.2, 1.0, 1.0, 0.5, 0.4])
+    assert estimators.threshold_crossing(curve, x, fraction=0.95) == pytest.approx(2.1)
+    both = estimators.threshold_crossing(np.stack([curve, curve * 0.5]), x, fraction=0.95)
+    np.testing.assert_allclose(both, [2.1, 2.1])
+
+
+def test_threshold_crossing_refuses_unbracketed_curves_and_bad_fractions():
+    with pytest.raises(ValueError, match="not bracketed"):
+        estimators.threshold_crossing([0.2, 0.5, 1.0], [0, 1, 2], fraction=0.95)
+    for bad in (0.0, 1.0, math.nan):
+        with pytest.raises(ValueError, match="fraction"):
+            estimators.threshold_crossing([1.0, 0.1], [0, 1], fraction=bad)
+    with pytest.raises(ValueError, match="x"):
+        estimators.threshold_crossing([1.0, 0.1], [1, 0], fraction=0.5)
+
+
+def test_bootstrap_slope_recovers_a_line_and_its_standard_error():
+    """y_sj = 2 − 0.8 x_j + N(0, 0.3²) for S = 400 seeds: the slope's SE is
+    0.3/√(S Σ(x − x̄)²) (OLS of the seed means); the bootstrap matches it within 10 %."""
+    rng = np.random.default_rng(5)
+    x = np.log([8.0, 16, 32, 64, 128])
+    y = 2 - 0.8 * x + rng.normal(0, 0.3, (400, x.size))
+    fit = estimators.bootstrap_slope(x, y, n_boot=2000, seed=1)
+    exact_se = 0.3 / math.sqrt(400 * np.sum((x - x.mean()) ** 2))
+    assert fit.se == pytest.approx(exact_se, rel=0.1)
+    assert abs(fit.slope + 0.8) < 4 * exact_se
+    assert fit.intercept == pytest.approx(fit.mean.mean() - fit.slope * x.mean())
+    assert fit.mean.shape == fit.mean_se.shape == (5,)
+    again = estimators.bootstrap_slope(x, y, n_boot=2000, seed=1)
+    assert again.se == fit.se
+
+
+def test_bootstrap_slope_refuses_bad_shapes():
+    with pytest.raises(ValueError, match="y"):
+        estimators.bootstrap_slope([1.0, 2.0], [[1.0, 2.0]])  # one seed
+    with pytest.raises(ValueError, match="y"):
+        estimators.bootstrap_slope([1.0, 2.0, 3.0], np.ones((3, 2)))
+    with pytest.raises(ValueError, match="x"):
+        estimators.bootstrap_slope([1.0, 1.0], np.ones((3, 2)))
+    with pytest.raises(ValueError, match="n_boot"):
+        estimators.bootstrap_slope([1.0, 2.0], np.ones((3, 2)), n_boot=1)

@@ -295,3 +295,40 @@ def test_tanh_chi_rate_matches_the_asymptotic_law_to_1e_3(arch):
     delta = r.log_chi[-1] - r.log_chi[-2]
     local = 2 * math.expm1(delta) * math.sqrt(math.exp(r.log_p[-2]) / A)
     assert local == pytest.approx(law.exponent, rel=1e-3)
+
+
+# ---- level sets of the predicted quantities (the trainability experiments of chapter 1) -----
+
+
+def test_level_set_of_the_gradient_explosion_hits_its_level_and_tends_to_one_over_l():
+    """At each depth the recursion at the returned σ_w² gives the level back (interpolation
+    error O(Δ²) ≈ 1e-3 on a 400-point grid). The level set approaches the asymptotic law
+    σ_w² ∝ 1/L (ln χ ≈ (4/3)√(2/π) σ_w √L) only slowly: its log-log slope is −1.74 between
+    L = 8 and 32 (ln χ = 5) and −1.17 between L = 250 and 1000 (ln χ = 30)."""
+    depths = np.array([8, 32, 128])
+    sw = mf.sigma_w2_level_set("log_chi", 5.0, depths)
+    traj = mf.mean_field("full", 128, "tanh", sigma_w2=sw, cosine=False)
+    np.testing.assert_allclose(traj.log_chi[depths, np.arange(3)], 5.0, rtol=2e-3)
+    shallow = np.log(sw[1] / sw[0]) / np.log(4)
+    deep = mf.sigma_w2_level_set("log_chi", 30.0, [250, 1000], sigma_w2_range=(1e-3, 100))
+    deep_slope = np.log(deep[1] / deep[0]) / np.log(4)
+    assert abs(deep_slope + 1) < 0.2 < abs(shallow + 1)
+
+
+def test_level_set_of_the_squared_distance_follows_sigma_v2_sigma_w_2alpha():
+    """α-ReLU FRN (no biases): s^L is a function of σ_v² σ_w^{2α} up to O(1) corrections of
+    the first layers; across σ_v² ∈ [¼, 4] at L = 64 the level set's slope is −1/α ± 0.02."""
+    sv = np.array([0.25, 1.0, 4.0])
+    sw = mf.sigma_w2_level_set("log_s", 3.0, 64, activation="alpha_relu", alpha=0.75, sigma_v2=sv)
+    assert np.polyfit(np.log(sv), np.log(sw), 1)[0] == pytest.approx(-1 / 0.75, abs=0.02)
+
+
+def test_level_set_refuses_levels_out_of_range_and_bad_quantities():
+    with pytest.raises(ValueError, match="level"):
+        mf.sigma_w2_level_set("log_chi", 1e6, [8])
+    with pytest.raises(ValueError, match="quantity"):
+        mf.sigma_w2_level_set("log_p", 1.0, [8])
+    with pytest.raises(ValueError, match="depths"):
+        mf.sigma_w2_level_set("log_chi", 1.0, [0])
+    with pytest.raises(ValueError, match="sigma_w2_range"):
+        mf.sigma_w2_level_set("log_chi", 1.0, [8], sigma_w2_range=(1.0, 0.5))

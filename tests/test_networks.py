@@ -26,6 +26,7 @@ FAMILIES = [
     ),
     BalancedResidual(16, 3, c=1.5),
     BalancedResidual(16, 3, variant="random_sign", input_dim=4),
+    PreActResidual(16, 3, activation="erf", branch_scale=0.5, input_dim=5, readout_phi=True),
 ]
 
 
@@ -153,7 +154,7 @@ def _manual_forward(net, module, u):
             x = x + affine(torch.cat([torch.relu(x), torch.relu(-x)], dim=-1))
         else:
             x = x + affine(torch.relu(next(signs) * x))
-    return affine(x)
+    return affine(phi(x) if net.readout_phi else x)
 
 
 @pytest.mark.parametrize("net", FAMILIES, ids=lambda net: f"{type(net).__name__}-{net.activation}")
@@ -169,6 +170,21 @@ def test_module_forward_is_the_documented_update_and_backprops(net):
     out.square().sum().backward()
     grads = [p.grad for p in module.parameters()] + [u.grad]
     assert all(g is not None and torch.isfinite(g).all() for g in grads)
+
+
+def test_readout_phi_validated_and_default_unchanged():
+    """``readout_phi`` is a bool, refused for homogeneous φ of degree ≠ 1, off by default."""
+    with pytest.raises(TypeError, match="^readout_phi:"):
+        PreActResidual(8, 2, readout_phi="yes")
+    with pytest.raises(ValueError, match="^readout_phi:"):
+        PreActResidual(8, 2, activation="alpha_relu", alpha=0.7, readout_phi=True)
+    net = PreActResidual(8, 2, activation="erf", input_dim=3)
+    assert not net.readout_phi
+    u = torch.randn(4, 3)
+    plain = net.to_module(torch.Generator().manual_seed(7))(u)
+    on_phi = dataclasses.replace(net, readout_phi=True).to_module(torch.Generator().manual_seed(7))
+    # same weights (same generator, same call order); only the readout's input differs
+    assert not torch.allclose(plain, on_phi(u))
 
 
 def test_module_reproducible_from_generator_and_checks_shape():

@@ -24,7 +24,10 @@ from scipy.special import logsumexp
 from . import _validate
 
 __all__ = [
+    "BootstrapSlope",
     "Extrapolation",
+    "Optimum",
+    "bootstrap_slope",
     "SlopeFit",
     "difference",
     "difference_of_means",
@@ -44,7 +47,9 @@ __all__ = [
     "power_law_amplitude",
     "power_law_exponent",
     "rms_of_finite",
+    "optimum_location",
     "rms_with_se",
+    "threshold_crossing",
     "variance_se",
 ]
 
@@ -530,3 +535,165 @@ def gaussian_variance_se(samples: ArrayLike) -> tuple[float, float]:
     x, B = _samples(samples)
     v = x.var(ddof=1)
     return float(v), float(v * math.sqrt(2 / (B - 1)))
+
+
+# the location of a maximum over a grid (e.g. the best-trained residual scale)
+
+
+@dataclass(frozen=True)
+class Optimum:
+    """Where a noisy curve on a grid peaks, with a bootstrap SE over its samples (seeds).
+
+    ``location``: the vertex of the parabola fitted around the best grid point of the
+    sample-mean curve; ``se``: standard deviation of ``replicates``, the same estimate on
+    bootstrap resamples of the samples; ``bracketed``: False when the best grid point of the mean
+    curve is an end of the grid (the maximum may lie outside it; ``location`` is then that end).
+    """
+
+    location: float
+    se: float
+    bracketed: bool
+    replicates: np.ndarray
+
+
+def _vertex(x: np.ndarray, y: np.ndarray, half_window: int) -> float:
+    """x̂ = −b/(2a) of the least-squares y ≈ a x² + b x + c on the 2w+1 points around argmax y.
+
+    The window is clipped at the grid's ends; x̂ is clipped to the window; if a ≥ 0 (no maximum
+    in the window) or the best point is an end of the grid, x̂ is the best grid point.
+    """
+    i = int(np.argmax(y))
+    if i in (0, len(x) - 1):
+        return float(x[i])
+    lo, hi = max(0, i - half_window), min(len(x), i + half_window + 1)
+    a, b, _ = np.polyfit(x[lo:hi], y[lo:hi], 2)
+    if a >= 0:
+        return float(x[i])
+    return float(np.clip(-b / (2 * a), x[lo], x[hi - 1]))
+
+
+def optimum_location(
+    x: ArrayLike,
+    samples: ArrayLike,
+    *,
+    half_window: int = 2,
+    n_boot: int = 2000,
+    seed: int = 0,
+) -> Optimum:
+    r"""Location of the maximum of a curve sampled S times on a grid, with a bootstrap SE.
+
+    ``x`` (K,) increasing grid (e.g. ln α); ``samples`` (S, K), one row per seed. The estimate is
+    the vertex x̂ = −b/(2a) of the least-squares parabola through the 2w+1 grid points around
+    the best point of the mean curve ȳ_k = (1/S) Σ_s y_sk (w = ``half_window``, window clipped
+    at the grid's ends, x̂ clipped to the window). SE: the standard deviation of x̂ over
+    ``n_boot`` resamples of the S rows with replacement (NumPy generator seeded with ``seed``);
+    with few seeds it understates the SE by about √((S−1)/S).
+    """
+    x = _finite("x", x).ravel()
+    y = _finite("samples", samples)
+    if y.ndim != 2 or y.shape[1] != x.size:
+        raise ValueError(f"samples: expected shape (S, {x.size}), got {y.shape}")
+    if x.size < 3 or np.any(np.diff(x) <= 0):
+        raise ValueError("x: expected at least 3 strictly increasing grid points")
+    S = y.shape[0]
+    if S < 2:
+        raise ValueError(f"samples: need at least 2 rows (seeds) for a bootstrap SE, got {S}")
+    half_window = _validate.integer("half_window", half_window)
+    n_boot = _validate.integer("n_boot", n_boot, minimum=2)
+    seed = _validate.integer("seed", seed, minimum=0)
+    mean = y.mean(axis=0)
+    best = int(np.argmax(mean))
+    rows = np.random.default_rng(seed).integers(0, S, size=(n_boot, S))
+    reps = np.array([_vertex(x, y[r].mean(axis=0), half_window) for r in rows])
+    return Optimum(
+        location=_vertex(x, mean, half_window),
+        se=float(reps.std(ddof=1)),
+        bracketed=0 < best < x.size - 1,
+        replicates=reps,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# trainability boundaries: where a curve falls below a fraction of its best, and its slope
+
+
+def threshold_crossing(values: ArrayLike, x: ArrayLike, *, fraction: float) -> np.ndarray:
+    """x where each curve first falls below ``fraction`` × its maximum, to the right of it.
+
+    ``values`` (..., K) are curves sampled at increasing ``x`` (K,) or (..., K) (e.g. test
+    accuracy against ln σ_w²). With m = max_k v_k at k*, the first k > k* with v_k < f·m gives
+    x_c = x_{k−1} + (x_k − x_{k−1})(v_{k−1} − f m)/(v_{k−1} − v_k) (linear interpolation in x).
+    A curve that never falls below f·m on the grid is not bracketed: ``ValueError`` naming it.
+    """
+    v = _finite("values", values)
+    fraction = _validate.real("fraction", fraction, minimum=0.0, strict=True)
+    if fraction >= 1:
+        raise ValueError(f"fraction: must be < 1, got {fraction}")
+    if v.ndim < 1 or v.shape[-1] < 2:
+        raise ValueError(f"values: need curves of ≥ 2 points along the last axis, got {v.shape}")
+    xs = np.broadcast_to(_finite("x", x), v.shape)
+    if np.any(np.diff(xs, axis=-1) <= 0):
+        raise ValueError("x: must increase along the last axis")
+    best = v.max(axis=-1, keepdims=True)
+    k = np.arange(v.shape[-1])
+    below = (v < fraction * best) & (k > v.argmax(axis=-1)[..., None])
+    if not np.all(below.any(axis=-1)):
+        where = np.argwhere(~below.any(axis=-1))[0].tolist()
+        raise ValueError(
+            f"values: the curve at index {where} never falls below {fraction:g} of its best on "
+            "the grid (the boundary is not bracketed: extend the grid)"
+        )
+    hi = below.argmax(axis=-1)[..., None]
+    x0, x1 = np.take_along_axis(xs, hi - 1, -1), np.take_along_axis(xs, hi, -1)
+    v0, v1 = np.take_along_axis(v, hi - 1, -1), np.take_along_axis(v, hi, -1)
+    return (x0 + (x1 - x0) * (v0 - fraction * best) / (v0 - v1))[..., 0]
+
+
+@dataclass(frozen=True)
+class BootstrapSlope:
+    """Least-squares slope of the seed-mean of y against x, with a bootstrap SE over seeds.
+
+    ``slope``, ``intercept``: OLS fit of ȳ_j = mean_s y_sj against x_j; ``se``: standard
+    deviation of the slope over ``n_boot`` resamples of the seeds (with replacement, the same
+    seeds at every x); ``mean``/``mean_se``: ȳ_j and its bootstrap SE per x.
+    """
+
+    slope: float
+    intercept: float
+    se: float
+    mean: np.ndarray
+    mean_se: np.ndarray
+    n_boot: int
+
+
+def bootstrap_slope(
+    x: ArrayLike, y: ArrayLike, *, n_boot: int = 2000, seed: int = 0
+) -> BootstrapSlope:
+    """Slope of mean_s y[s, j] against x[j] with its bootstrap SE over the S seeds (rows of y).
+
+    slope = Σ(x_j − x̄)(ȳ_j − ⟨ȳ⟩)/Σ(x_j − x̄)²; each resample draws S rows of y with
+    replacement. With few seeds the bootstrap SE is low by about √((S−1)/S).
+    """
+    xv = _finite("x", x).ravel()
+    yv = _finite("y", y)
+    if yv.ndim != 2 or yv.shape[1] != xv.size or yv.shape[0] < 2 or xv.size < 2:
+        raise ValueError(
+            f"y: expected (seeds ≥ 2, {xv.size}) values for x of length {xv.size} ≥ 2, "
+            f"got shape {yv.shape}"
+        )
+    if np.ptp(xv) == 0:
+        raise ValueError("x: needs at least two distinct values")
+    n_boot = _validate.integer("n_boot", n_boot, minimum=2)
+    seed = _validate.integer("seed", seed, minimum=0)
+    mean = yv.mean(axis=0)
+    slope = float(_ols_slope(xv, mean))
+    rows = np.random.default_rng(seed).integers(0, yv.shape[0], (n_boot, yv.shape[0]))
+    boot = yv[rows].mean(axis=1)  # (n_boot, J)
+    return BootstrapSlope(
+        slope=slope,
+        intercept=float(mean.mean() - slope * xv.mean()),
+        se=float(np.std(_ols_slope(xv, boot), ddof=1)),
+        mean=mean,
+        mean_se=boot.std(axis=0, ddof=1),
+        n_boot=n_boot,
+    )

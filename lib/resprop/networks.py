@@ -2,7 +2,8 @@
 
 Every family has width n, depth L (number of layers or residual blocks), an activation φ, an
 optional input layer x⁰ = W_in u with W_in ~ N(0, σ_in²/d) (``input_dim=None``: inputs are given
-directly in ℝⁿ, x⁰ = u) and a readout z = W_out x^L with W_out ~ N(0, σ_out²/n). Weights are
+directly in ℝⁿ, x⁰ = u) and a readout z = W_out x^L with W_out ~ N(0, σ_out²/n), or
+z = W_out φ(x^L) with ``readout_phi=True`` (the readout of Fischer et al.'s response). Weights are
 N(0, σ²/fan_in), biases N(0, σ_b²), all independent and fresh in every layer.
 
 Each family writes its layer update once, :meth:`Network.block`, in terms of an abstract
@@ -85,6 +86,7 @@ class Network:
     sigma_in2: float = 1.0
     output_dim: int = 1
     sigma_out2: float = 1.0
+    readout_phi: bool = False
 
     def __post_init__(self) -> None:
         if type(self) is Network:
@@ -97,6 +99,13 @@ class Network:
         if self.input_dim is not None:
             self._set("input_dim", _validate.integer("input_dim", self.input_dim))
         self._set("output_dim", _validate.integer("output_dim", self.output_dim))
+        self._set("readout_phi", _validate.flag("readout_phi", self.readout_phi))
+        if self.readout_phi and act.homogeneity not in (None, 1.0):
+            # simulate rescales a homogeneous state by 2^s and its readout by the same 2^s
+            raise ValueError(
+                f"readout_phi: needs a non-homogeneous φ or one of degree 1, got {act.name} "
+                f"of degree {act.homogeneity:g}"
+            )
         for f in fields(self):  # every variance of every family: sigma_in2, sigma_w2, ...
             if f.name.startswith("sigma_"):
                 self._set(f.name, _validate.variance(f.name, getattr(self, f.name)))
@@ -147,8 +156,9 @@ class Network:
         raise NotImplementedError
 
     def readout(self, ops: Ops, x: torch.Tensor) -> torch.Tensor:
-        """z = W_out x^L, W_out ~ N(0, σ_out²/n)."""
-        return ops.linear(x, self.output_dim, self.sigma_out2 / self.width)
+        """z = W_out x^L, or z = W_out φ(x^L) with ``readout_phi``; W_out ~ N(0, σ_out²/n)."""
+        features = ops.phi(x) if self.readout_phi else x
+        return ops.linear(features, self.output_dim, self.sigma_out2 / self.width)
 
     def to_module(self, generator: torch.Generator | None = None) -> NetworkModule:
         """One network with dense weights drawn from exactly this initialisation, for training."""
@@ -333,7 +343,7 @@ class NetworkModule(nn.Module):
         network.readout(builder, x)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """z = W_out x^L(x) for a batch x of shape (batch, d)."""
+        """z = W_out x^L(x) (or W_out φ(x^L(x))) for a batch x of shape (batch, d)."""
         if x.ndim != 2 or x.shape[1] != self.network.in_features:
             raise ValueError(
                 f"x: expected shape (batch, {self.network.in_features}), got {x.shape}"

@@ -70,6 +70,7 @@ __all__ = [
     "fit_slope",
     "fit_slope_of_mean",
     "mean_field",
+    "sigma_w2_level_set",
     "tanh_cosine_fixed_point",
 ]
 
@@ -336,6 +337,69 @@ def mean_field(
 
 # --------------------------------------------------------------------------------------------
 # fixed points and identities
+
+
+def sigma_w2_level_set(
+    quantity: str,
+    level: float,
+    depths: ArrayLike,
+    *,
+    architecture: str = "full",
+    activation: str | Activation = "tanh",
+    alpha: float | None = None,
+    sigma_v2: ArrayLike = 1.0,
+    sigma_w2_range: tuple[float, float] = (1e-4, 1e3),
+    n_grid: int = 400,
+    **params: float,
+) -> np.ndarray:
+    r"""σ_w² on the level set ``quantity`` = ``level`` at depth L, one per (L, σ_v²) pair.
+
+    ``quantity``: ``"log_chi"``, the gradient explosion ln χ⁰/χ^L, or ``"log_s"``, the log
+    metric expressivity ln s^L (s = p − γ, half the expected squared distance /n between the
+    images of two inputs). ``depths`` and ``sigma_v2`` broadcast to pairs. The exact
+    recursion (:func:`mean_field`, other variances, ``p0`` and ``e0`` from ``params``) runs to
+    max(L) on ``n_grid`` log-spaced σ_w² over ``sigma_w2_range``; the quantity must grow with
+    σ_w², and ln σ_w² is interpolated linearly in it (error O(Δ²), Δ the ln-spacing of the
+    grid). Asymptotically
+    the level sets are σ_w² ∝ 1/L for tanh (ln χ⁰/χ^L ≈ (4/3)√(2/π) σ_v σ_w √L, FRN) and
+    σ_v² σ_w^{2α} L = const for α-ReLU (s^L ∝ [(1 − α) c_α σ_v² σ_w^{2α} L]^{1/(1−α)}, FRN).
+    ``ValueError`` if the level is outside the range reached on the grid, or not monotone.
+    """
+    _validate.choice("quantity", quantity, ("log_chi", "log_s"))
+    level = _validate.real("level", level)
+    L = _validate.real_array("depths", depths)
+    if L.size == 0 or np.any(L < 1) or np.any(L != np.round(L)):
+        raise ValueError(f"depths: expected positive integers, got {depths!r}")
+    sv = _grid("sigma_v2", sigma_v2)
+    L, sv = (np.ravel(a) for a in np.broadcast_arrays(L, sv))
+    lo, hi = (_validate.positive("sigma_w2_range", v) for v in sigma_w2_range)
+    if hi <= lo:
+        raise ValueError(f"sigma_w2_range: expected (lo, hi) with lo < hi, got {sigma_w2_range}")
+    n_grid = _validate.integer("n_grid", n_grid, minimum=8)
+    grid = np.geomspace(lo, hi, n_grid)
+    traj = mean_field(
+        architecture,
+        int(L.max()),
+        activation,
+        alpha=alpha,
+        sigma_w2=grid[:, None],
+        sigma_v2=sv[None, :],
+        cosine=quantity == "log_s",
+        **params,
+    )
+    values = traj.log_chi if quantity == "log_chi" else traj.log_s
+    out = np.empty(L.size)
+    for i, (depth, v2) in enumerate(zip(L.astype(int), sv, strict=True)):
+        curve = values[depth, :, i]
+        if not np.all(np.diff(curve) > 0):
+            raise ValueError(f"{quantity}: not increasing in σ_w² at L = {depth}, σ_v² = {v2:g}")
+        if not curve[0] <= level <= curve[-1]:
+            raise ValueError(
+                f"level: {level:g} outside [{curve[0]:.3g}, {curve[-1]:.3g}], the range of "
+                f"{quantity} over sigma_w2_range {sigma_w2_range} at L = {depth}, σ_v² = {v2:g}"
+            )
+        out[i] = np.exp(np.interp(level, curve, np.log(grid)))
+    return out
 
 
 def tanh_cosine_fixed_point(sigma2: float, sigma02: float) -> tuple[float, float]:
