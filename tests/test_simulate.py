@@ -508,3 +508,28 @@ def test_cuda_philox_sampler_matches_cpu_sfc64_in_law(net):
     chaotic = FeedForward(64, 2000, activation="tanh", sigma_w2=50.0)
     rec = simulate(chaotic, U64, 8, device="cuda", **kw)
     assert np.isfinite(rec.jvp_log_sq_norm).all()
+
+
+def test_summary_is_a_tidy_table_of_per_layer_means_and_ses():
+    net = ReducedResidual(32, 4, sigma_w2=0.5)
+    rec = simulate(net, np.eye(2, 32), 50, sampler="gram", seed=3, same_sign_lags=(1,))
+    table = rec.summary()
+    assert set(table.dtype.names) == {"field", "layer", "index", "mean", "se"}
+    row = table[
+        (table["field"] == "correlation") & (table["layer"] == 4) & (table["index"] == "0,1")
+    ]
+    assert len(row) == 1
+    assert row["mean"][0] == rec.mean("correlation")[4, 0, 1]
+    assert row["se"][0] == rec.sem("correlation")[4, 0, 1]
+    # one row per layer and trailing index for each field that is set
+    norms = table[table["field"] == "log_sq_norm"]
+    assert len(norms) == 5 * 2 and set(norms["index"]) == {"0", "1"}
+    assert "pre_kernel" not in set(table["field"])  # not recorded by this family
+    lagged = table[(table["field"] == "same_sign") & (table["layer"] == 0)]
+    assert np.isnan(lagged["mean"]).all()  # defined as NaN for l < lag
+    only = rec.summary(["active_fraction"])
+    assert set(only["field"]) == {"active_fraction"} and len(only) == 5 * 2
+    with pytest.raises(ValueError, match="fields"):
+        rec.summary(["kernel"])
+    with pytest.raises(ValueError, match="fields"):
+        rec.summary("log_sq_norm")

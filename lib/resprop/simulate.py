@@ -41,7 +41,19 @@ from . import _validate
 from .device import resolve_device
 from .networks import Network
 
-__all__ = ["SAMPLERS", "Record", "simulate"]
+__all__ = ["PER_LAYER_FIELDS", "SAMPLERS", "Record", "simulate"]
+
+PER_LAYER_FIELDS = (
+    "log_sq_norm",
+    "correlation",
+    "act_kernel",
+    "pre_kernel",
+    "active_fraction",
+    "active_energy",
+    "same_sign",
+    "jvp_log_sq_norm",
+)
+"""The :class:`Record` fields indexed [network, layer, …]: the rows of :meth:`Record.summary`."""
 
 SAMPLERS = ("dense", "gram")
 _DTYPES = {torch.float64: "float64", torch.float32: "float32"}
@@ -131,6 +143,31 @@ class Record:
         """Standard error of :meth:`mean`: sample standard deviation (ddof=1) / √B."""
         values = getattr(self, name)
         return np.std(values, axis=0, ddof=1) / math.sqrt(values.shape[0])
+
+    def summary(self, fields: Sequence[str] = PER_LAYER_FIELDS) -> np.ndarray:
+        """A tidy per-layer table: one row per (field, layer l, index), with the mean over the B
+        networks and its standard error (:meth:`mean`, :meth:`sem`), as mup's coord_check tables.
+
+        A NumPy structured array with columns ``field``, ``layer``, ``index`` (the trailing
+        indices, e.g. ``"0,1"`` for the kernel entry of inputs 0 and 1, ``""`` for none),
+        ``mean`` and ``se``; ``pandas.DataFrame(record.summary())`` makes it a data frame. NaN
+        rows are the ones the field defines as NaN (``pre_kernel`` at l = 0, ``same_sign`` for
+        l < lag). ``fields``: any of :data:`PER_LAYER_FIELDS` (``pre_kernel`` only where set).
+        """
+        if isinstance(fields, str) or not all(f in PER_LAYER_FIELDS for f in fields):
+            raise ValueError(f"fields: a sequence of names from {PER_LAYER_FIELDS}, got {fields!r}")
+        rows = []
+        for name in fields:
+            if getattr(self, name) is None:
+                continue
+            mean, se = self.mean(name), self.sem(name)
+            for layer in range(mean.shape[0]):
+                for index in np.ndindex(mean.shape[1:]):
+                    key = (layer, *index)
+                    label = ",".join(map(str, index))
+                    rows.append((name, layer, label, mean[key], se[key]))
+        dtype = [("field", "U24"), ("layer", "i8"), ("index", "U16"), ("mean", "f8"), ("se", "f8")]
+        return np.array(rows, dtype=dtype)
 
 
 def _block_seed(seed: int, block: int) -> np.random.SeedSequence:
