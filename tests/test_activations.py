@@ -64,3 +64,9 @@ def test_aliases_and_instances():
 def test_bad_activations_name_the_parameter(call, exc, name):
     with pytest.raises(exc, match=name):
         call()
+
+
+def test_labels_name_every_activation():
+    cases = [("relu", None), ("alpha_relu", 0.7), ("tanh", None), ("erf", None), ("linear", None)]
+    labels = [get_activation(n, a).label for n, a in cases]
+    assert len(set(labels)) == len(labels) and "α-ReLU (α=0.7)" in labels

@@ -59,3 +59,8 @@ def test_summary_is_a_markdown_table_of_the_recorded_claims(chapter):
     assert len(lines) == 3 and lines[0].startswith("| claim | verdict")
     assert "{ref}`02-1a <claim-02-1a>`" in lines[2] and "**reproduced**" in lines[2]
     assert table._repr_markdown_() == str(table)
+
+
+def test_a_negative_seed_is_refused():
+    with pytest.raises(ValueError, match="seed"):
+        Chapter("00_introduction", seed=-1)

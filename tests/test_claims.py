@@ -426,3 +426,22 @@ def test_pin_then_compare(tmp_path):
         "01-2: pinned 'not decidable at this profile', now 'reproduced'",
         "99-1: pinned 'reproduced', now 'absent'",
     ]
+
+
+_OUTSIDE = Check.outside("c", reason="r")
+_ALT = {"alternative": 0.0, "alternative_label": "a"}
+
+
+@pytest.mark.parametrize(
+    "call,parameter",
+    [
+        (lambda: Claim("x", "s", "nobody", tests="t", checks=[_OUTSIDE]), "paper"),
+        (lambda: Check("c", "maybe"), "verdict"),
+        (lambda: Claim("", "s", "book", tests="t", checks=[_OUTSIDE]), "id"),
+        (lambda: Check.compare("c", theory=1.0, measured=1.0, se=-1.0, **_ALT), "se"),
+        (lambda: Check.compare("c", theory=math.inf, measured=1.0, se=1.0, **_ALT), "theory"),
+    ],
+)
+def test_bad_claims_name_the_parameter(call, parameter):
+    with pytest.raises(ValueError, match=parameter):
+        call()

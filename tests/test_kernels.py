@@ -50,3 +50,17 @@ def test_a_non_covariance_is_refused():
 def test_overflow_raises_naming_the_depth():
     with pytest.raises(ValueError, match="depth.*overflows"):
         kn.feedforward_kernels(K0, 2000, "relu", sigma_w2=50.0)
+
+
+@pytest.mark.parametrize(
+    "call,parameter",
+    [
+        (lambda: kn.reduced_residual_kernels([[1.0, 0.5], [0.0, 1.0]], 3), "K0"),
+        (lambda: kn.reduced_residual_kernels([[1.0, 2.0], [2.0, 1.0]], 3), "K0"),
+        (lambda: kn.reduced_residual_kernels(np.eye(2), 0), "depth"),
+        (lambda: kn.feedforward_kernels(np.eye(2), 3, sigma_w2=-1.0), "sigma_w2"),
+    ],
+)
+def test_bad_kernel_inputs_name_the_parameter(call, parameter):
+    with pytest.raises(ValueError, match=parameter):
+        call()

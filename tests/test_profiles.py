@@ -66,3 +66,15 @@ def test_full_undecidable_is_not_known_until_measured():
 def test_bad_arguments_name_the_parameter(call, parameter):
     with pytest.raises(ValueError, match=parameter):
         call()
+
+
+@pytest.mark.parametrize(
+    "call,parameter",
+    [
+        (lambda: profiles.sizes("00_introduction", "huge"), "profile"),
+        (lambda: profiles.sizes("99_nonexistent", "quick"), "chapter"),
+    ],
+)
+def test_bad_profile_or_chapter_names_the_parameter(call, parameter):
+    with pytest.raises(ValueError, match=parameter):
+        call()
