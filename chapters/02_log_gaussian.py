@@ -173,6 +173,12 @@ display(Markdown(figs.block_constants_table((1.0, 2.0))))
 # is itself Gaussian with covariance given by its Gram matrix, so a layer costs $O(n)$ per
 # network instead of $O(n^2)$ and is exact in law. We first check it against the `dense`
 # sampler, which materialises every weight matrix, on one small configuration.
+#
+# The code of every experiment lives in the library, tested there: the drivers in
+# `resprop.log_gaussian_experiments` (each simulation on its own named seed stream, such as
+# `"scan/128"`), the checks that decide the claims in `resprop.log_gaussian_claims`, and the
+# figures and tables in `resprop.log_gaussian_figures`. This page holds the argument, the
+# sizes and the calls.
 
 # %%
 dense = lgx.sampler_check(sim, c, size.dense_width, size.dense_depth, size.dense_networks)
