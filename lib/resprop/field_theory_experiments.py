@@ -41,6 +41,7 @@ __all__ = [
     "TrainingScan",
     "VariantDependence",
     "alpha_star_formula",
+    "describe_response_finite_size",
     "input_statistics",
     "jacobian_finite_size",
     "kernel_finite_size",
