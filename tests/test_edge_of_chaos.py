@@ -35,15 +35,6 @@ def test_inputs_have_the_input_kernel():
     assert eoc.sigmas("reduced") == dict(sigma_w2=2.0)
 
 
-def test_log_mean_is_the_log_of_the_mean():
-    x = np.random.default_rng(0).normal(size=(50, 3))
-    lm, se = eoc.log_mean(x)
-    np.testing.assert_allclose(lm, np.log(np.exp(x).mean(0)), rtol=1e-12)
-    ref = estimators.log_mean_exp(x, axis=0)
-    np.testing.assert_allclose(lm, ref[0], rtol=1e-12)
-    np.testing.assert_allclose(se, ref[1], rtol=1e-12)
-
-
 def test_families_are_seeded_per_cell_and_follow_the_recursion(families):
     U, sim, theory = families
     assert set(sim) == {(a, b) for a in eoc.ACTIVATIONS for b in eoc.ARCHITECTURES}

@@ -43,7 +43,6 @@ __all__ = [
     "full_residual",
     "input_kernel",
     "kernel_routes",
-    "log_mean",
     "random_inputs",
     "relu_trainability",
     "sigmas",
@@ -104,20 +103,6 @@ def random_inputs(width: int, *, seed: int, e0: ArrayLike = E0) -> np.ndarray:
 # reading records
 
 
-def log_mean(log_x: np.ndarray, axis: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """ln of the mean of exp(log_x) over ``axis`` and its standard error (delta method).
-
-    ln m + max with m = mean(e^{x − max}), SE = sd(e^{x − max})/(m√B). The same estimate as
-    ``estimators.log_mean_exp``, kept in this form because the chapter's recorded numbers were
-    computed so (logsumexp differs in the last bits).
-    """
-    top = np.max(log_x, axis=axis, keepdims=True)
-    w = np.exp(log_x - top)
-    m = w.mean(axis=axis)
-    se = w.std(axis=axis, ddof=1) / (m * math.sqrt(log_x.shape[axis]))
-    return np.log(m) + np.squeeze(top, axis=axis), se
-
-
 def cosine(rec: Record, a: int = 0, b: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """Mean over networks of the cosine between inputs a and b per layer, with its SE.
 
@@ -131,7 +116,7 @@ def cosine(rec: Record, a: int = 0, b: int = 1) -> tuple[np.ndarray, np.ndarray]
 def chi_samples(rec: Record) -> np.ndarray:
     """ln χ⁰/χ^l of each network: ln ‖J_l t‖²/‖t‖² averaged over its tangents, (B, L+1)."""
     d = rec.jvp_log_sq_norm - rec.jvp_log_sq_norm[:, :1]
-    return log_mean(d, axis=2)[0]
+    return estimators.log_mean_exp(d, axis=2)[0]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -193,8 +178,8 @@ def dense_check(U: np.ndarray, depth: int, n_networks: int, *, seed: int, device
         same_sign_lags=(),
     )
     th = mf.mean_field("full", L, "tanh", e0=E0, **sigmas("full"))
-    lp, se_p = log_mean(dense.log_sq_norm[:, -1:, 0])
-    lc, se_c = log_mean(chi_samples(dense)[:, -1:])
+    lp, se_p = estimators.log_mean_exp(dense.log_sq_norm[:, -1:, 0], axis=0)
+    lc, se_c = estimators.log_mean_exp(chi_samples(dense)[:, -1:], axis=0)
     zp = (lp[0] - th.log_p[-1, 0]) / se_p[0]
     zc = (lc[0] - th.log_chi[-1, 0]) / se_c[0]
     return "\n".join(

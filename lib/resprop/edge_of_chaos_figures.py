@@ -25,8 +25,8 @@ from .edge_of_chaos import (
     TanhBoundary,
     chi_samples,
     cosine,
-    log_mean,
 )
+from .estimators import log_mean_exp
 from .figures import band
 from .theory import mean_field as mf
 from .training import Dataset, chance
@@ -69,13 +69,13 @@ def dynamics_figure(
         ax_p, ax_e, ax_chi = axes[i]
         for arch in ARCHITECTURES:
             rec, th, st = sim[act_label, arch], theory[act_label, arch], STYLE[arch]
-            lp, se = log_mean(rec.log_sq_norm[:, :, 0])
+            lp, se = log_mean_exp(rec.log_sq_norm[:, :, 0], axis=0)
             ax_p.fill_between(
                 x, np.exp(lp - 2 * se)[1:], np.exp(lp + 2 * se)[1:], alpha=0.3, lw=0, **st
             )
             ax_p.plot(x[marks], np.exp(lp[1:])[marks], "o", ms=3, mfc="none", **st)
             ax_p.plot(x, th.p[1:, 0], label=f"{arch}", **st)
-            lc, se = log_mean(chi_samples(rec))
+            lc, se = log_mean_exp(chi_samples(rec), axis=0)
             ax_chi.fill_between(
                 x, np.exp(lc - 2 * se)[1:], np.exp(lc + 2 * se)[1:], alpha=0.3, lw=0, **st
             )
