@@ -139,7 +139,7 @@ def correlation_map_theory(phi, c):
     return E[:, 0, 1] / E[:, 0, 0]
 
 
-def correlation_map_mc(phi, c, offset):
+def correlation_map_mc(phi, c, stream):
     """One random input layer h = W x with Var W = 1/d, so (h_a, h_b) has correlation c."""
     d = 2
     ratio, sem = np.empty_like(c), np.empty_like(c)
@@ -149,7 +149,12 @@ def correlation_map_mc(phi, c, offset):
             width=size.width, depth=1, activation=phi.name, alpha=phi.alpha, input_dim=d
         )
         rec = simulate(
-            net, inputs, size.n_networks, device=ch.device, seed=offset + i, progress=False
+            net,
+            inputs,
+            size.n_networks,
+            device=ch.device,
+            seed=ch.seed_for(f"{stream}/{i}"),
+            progress=False,
         )
         E = rec.act_kernel[:, 0]  # φ(h⁰_a)·φ(h⁰_b)/n for each network
         ratio[i] = E[:, 0, 1].mean() / E[:, 0, 0].mean()
@@ -162,10 +167,10 @@ def correlation_map_mc(phi, c, offset):
 
 interior = np.abs(cs) < 1
 maps = {}
-for k, (name, a) in enumerate(names):
+for name, a in names:
     phi = get_activation(name, a)
     theory = correlation_map_theory(phi, cs)
-    mc, mc_sem = correlation_map_mc(phi, cs, ch.seed + 100 * k)
+    mc, mc_sem = correlation_map_mc(phi, cs, f"correlation_map/{phi.label}")
     maps[phi.label] = (phi, theory, mc, mc_sem)
 z2 = np.concatenate([((m - t)[interior] / s[interior]) ** 2 for _, t, m, s in maps.values()])
 z2_identity = np.concatenate(

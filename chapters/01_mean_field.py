@@ -103,13 +103,15 @@ claims.declare_claims(ch)  # YS17-1 … YS17-6, declared before any number is co
 # is exact in law; one configuration is checked against dense weight matrices below.
 #
 # The code lives in the library: `resprop.edge_of_chaos` builds the inputs (`random_inputs`) and
-# simulates the nine families with their recursions (`simulate_families`; family $(i, j)$ uses
-# seed + 10 i + j), `resprop.edge_of_chaos_claims` holds the checks that decide the claims and
+# simulates the nine families with their recursions (`simulate_families`; each family on its
+# own named seed stream), `resprop.edge_of_chaos_claims` holds the checks that decide the claims and
 # `resprop.edge_of_chaos_figures` the figures.
 
 # %%
 L, n, B = size.depth, size.width, size.n_networks
-U = eoc.random_inputs(n, seed=ch.seed)  # three inputs of R^n with cosines 0.8, 0.2 (and 0.16)
+U = eoc.random_inputs(
+    n, seed=ch.seed_for("inputs")
+)  # three inputs of R^n with cosines 0.8, 0.2 (and 0.16)
 sim, theory = eoc.simulate_families(U, L, B, seed=ch.seed, device=ch.device)
 
 # %% [markdown]
@@ -150,7 +152,9 @@ ch.save(
 # `edge_of_chaos_claims.growth_class_checks` makes both kinds of check.
 
 # %%
-checks = claims.growth_class_checks(sim, theory, big_depth=size.theory_depth_tanh, seed=ch.seed)
+checks = claims.growth_class_checks(
+    sim, theory, big_depth=size.theory_depth_tanh, seed=ch.seed_for("bootstrap/growth")
+)
 print(claims.describe_checks(checks))
 ch.record(
     "YS17-1",
@@ -195,7 +199,11 @@ ch.record(
 
 # %%
 table, checks = claims.exponent_table(
-    sim, theory, big_depth_tanh=Lb, big_depth=size.theory_depth, seed=ch.seed
+    sim,
+    theory,
+    big_depth_tanh=Lb,
+    big_depth=size.theory_depth,
+    seed=ch.seed_for("bootstrap/exponents"),
 )
 print(claims.format_exponent_table(table, L))
 
@@ -230,7 +238,7 @@ ch.record(
 #
 # The Gram sampler draws $WH$ directly from its law. As a check of the sampler (and of
 # everything above that relies on it), the tanh FRN is rerun with explicit dense weight
-# matrices (`edge_of_chaos.dense_check`, seed + 99).
+# matrices (`edge_of_chaos.dense_check`).
 
 # %%
 print(eoc.dense_check(U, size.dense_depth, size.dense_networks, seed=ch.seed, device=ch.device))
@@ -324,14 +332,16 @@ ch.record(
 # theory's level set through it and the collapse test below.
 
 # %%
-data = load_dataset(size.dataset, n_train=size.n_train, n_test=size.n_test, seed=ch.seed)
+data = load_dataset(
+    size.dataset, n_train=size.n_train, n_test=size.n_test, seed=ch.seed_for("data")
+)
 print(data.describe())
 design = eoc.TrainingDesign(
-    seeds=[ch.seed + s for s in range(size.train_seeds)],
+    seeds=[ch.seed_for(f"train/{s}") for s in range(size.train_seeds)],
     width=size.train_width,
     fraction=size.boundary_fraction,
     n_boot=size.n_boot,
-    seed=ch.seed,
+    seed=ch.seed_for("bootstrap/train"),
     epochs=size.epochs,
     lr=size.lr,
     batch_size=size.batch_size,

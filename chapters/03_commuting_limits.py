@@ -107,8 +107,8 @@ for claim_id, declared in ch.declared.items():
 # the checks that decide the claims in `resprop.commuting`, the figures in
 # `resprop.commuting_figures`, the mathematics in `theory.depth_limit`, the samplers in
 # `resprop.sde` and the statistics in `resprop.estimators`. This page holds the argument, the
-# sizes and the calls; each cell names the seed offset of its experiment (`ch.seed + …`), so
-# any one of them can be rerun alone with the same numbers.
+# sizes and the calls; each cell names the seed stream of its experiment (`ch.seed_for(…)`),
+# so any one of them can be rerun alone with the same numbers.
 # ```
 
 # %% [markdown]
@@ -150,7 +150,8 @@ Q_ode = dl.limiting_kernel(K0, t_fine)
 Q_closed = dl.relu_limiting_kernel(K0, t_fine)
 print(f"ODE vs ReLU closed form, max |difference| over t: {np.abs(Q_ode - Q_closed).max():.1e}")
 print(f"Q_1 = {Q_ode[-1, 0, 0]:.6f} (e^(1/2) = {math.exp(0.5):.6f}), {Q_ode[-1, 0, 1]:.6f}")
-flow = cm.kernel_flow(size.flow_configs, X, size.flow_networks, seed=ch.seed, device=ch.device)
+flow = cm.kernel_flow(size.flow_configs, X, size.flow_networks, seed=ch.seed_for("flow"),
+                      device=ch.device)  # fmt: skip
 
 # %% tags=["hide-input"]
 configs = ", ".join(f"(n, L) = ({n}, {L})" for n, L in size.flow_configs)
@@ -258,11 +259,10 @@ Q1 = Q_ode[-1]
 grid_n, grid_L = size.grid_widths, size.grid_depths
 families = cm.kernel_families(K0, Q1)
 errors = {
-    name: cm.error_grid(
-        make, grid_n, grid_L, X, size.grid_networks, seed=ch.seed + 7919 * f, device=ch.device
-    )
-    for f, (name, make) in enumerate(families.items())
-}
+    name: cm.error_grid(make, grid_n, grid_L, X, size.grid_networks,
+                        seed=ch.seed_for(f"grid/{name}"), device=ch.device)
+    for name, make in families.items()
+}  # fmt: skip
 
 # %% tags=["hide-input"]
 ch.save(
@@ -291,11 +291,11 @@ ch.save(
 
 # %%
 paths = {}
-for p, a in enumerate(size.path_exponents):
-    for f, name in enumerate([cm.RESNET, cm.MLP]):
+for a in size.path_exponents:
+    for name in [cm.RESNET, cm.MLP]:
         paths[(name, a)] = cm.path_errors(
             families[name], a, size.path_widths, X, size.path_networks,
-            seed=ch.seed + 50_000 + 1000 * p + f, device=ch.device,
+            seed=ch.seed_for(f"paths/{name}/{a}"), device=ch.device,
             max_depth=4096 if name == cm.MLP else None,  # deep narrow MLPs mostly die
         )  # fmt: skip
 path_slopes = cm.path_slopes(paths)
@@ -325,14 +325,10 @@ ch.save(
 
 # %%
 for a, label in zip(size.path_exponents, "bcd", strict=False):
-    display(
-        ch.record(
-            f"03-1{label}",
-            claims.check_path_slope(path_slopes[(cm.RESNET, a)]),
-            figure="paths",
-            note=f"widths {size.path_widths}, {size.path_networks} networks per point, gram sampler",
-        )
-    )
+    display(ch.record(
+        f"03-1{label}", claims.check_path_slope(path_slopes[(cm.RESNET, a)]), figure="paths",
+        note=f"widths {size.path_widths}, {size.path_networks} networks per point, gram sampler",
+    ))  # fmt: skip
 ch.record("03-1e", claims.check_path_slope(path_slopes[(cm.MLP, 1.0)], mlp=True), figure="paths")
 
 # %% [markdown]
@@ -343,7 +339,8 @@ ch.record("03-1e", claims.check_path_slope(path_slopes[(cm.MLP, 1.0)], mlp=True)
 
 # %%
 n_d, L_d, B_d = size.dense_width, size.dense_depth, size.dense_networks
-d_gram, d_dense = cm.sampler_errors(n_d, L_d, X, B_d, Q1, seed=ch.seed, device=ch.device)
+d_gram, d_dense = cm.sampler_errors(n_d, L_d, X, B_d, Q1, seed=ch.seed_for("samplers"),
+                                    device=ch.device)  # fmt: skip
 ks = scipy.stats.ks_2samp(d_gram, d_dense)
 check_4b = claims.check_samplers(d_gram, d_dense)
 print(
@@ -375,7 +372,8 @@ ch.record(
 # %%
 a_values, e_depths = size.exponent_values, size.exponent_depths
 n_e, B_e = size.exponent_width, size.exponent_networks
-sweep = cm.branch_sweep(a_values, e_depths, n_e, X, B_e, seed=ch.seed + 90_000, device=ch.device)
+sweep = cm.branch_sweep(a_values, e_depths, n_e, X, B_e, seed=ch.seed_for("branch_sweep"),
+                        device=ch.device)  # fmt: skip
 
 # %% tags=["hide-input"]
 ch.save(
@@ -435,7 +433,7 @@ gw, g_depth = size.gauss_widths, size.gauss_depth
 q_gauss = dl.width_first_kernels([[1.0]], g_depth)[-1, 0, 0]  # n → ∞ variance at this depth
 neurons = cm.neuron_samples(
     [(n, g_depth) for n in gw], size.gauss_neurons, scale=math.sqrt(q_gauss),
-    seed=ch.seed + 200_000, device=ch.device,
+    seed=ch.seed_for("neurons/width"), device=ch.device,
 )  # fmt: skip
 kurt = np.array([estimators.excess_kurtosis(h) for h in neurons.values()])
 p_kurt = estimators.power_law_exponent(gw, kurt[:, 0], kurt[:, 1])
@@ -444,7 +442,7 @@ for n, (k, s) in zip(gw, kurt, strict=True):
     print(f"  n = {n:4d}: excess kurtosis {k:+.4f} ± {s:.4f}")
 pair = cm.neuron_samples(
     [(size.gauss_depth_width, L) for L in size.gauss_depth_pair], size.gauss_neurons,
-    seed=ch.seed + 250_000, device=ch.device,
+    seed=ch.seed_for("neurons/depth"), device=ch.device,
 )  # fmt: skip
 depth_kurt = {L: estimators.excess_kurtosis(h) for (n, L), h in pair.items()}
 for (n, L), (k, s) in zip(pair, depth_kurt.values(), strict=True):
@@ -514,7 +512,7 @@ ch.record(
 # %%
 lin_v = cm.linear_growth(
     size.linear_widths, size.linear_depth, size.linear_networks,
-    seed=ch.seed + 300_000, device=ch.device,
+    seed=ch.seed_for("linear_growth"), device=ch.device,
 )  # fmt: skip
 for n, v in lin_v.items():
     var, se = estimators.gaussian_variance_se(v)
@@ -585,10 +583,10 @@ ch.record(
 # %%
 n_c = size.sde_check_width
 conv = {}
-for j, act in enumerate(["relu", "tanh"]):
+for act in ["relu", "tanh"]:
     conv[act] = cm.step_convergence(
         K0, n_c, size.sde_check_steps, size.sde_check_neurons, act, size.sde_check_levels,
-        euler[act].kernels, seed=ch.seed + 500_000 + j, device=ch.device,
+        euler[act].kernels, seed=ch.seed_for(f"sde_steps/{act}"), device=ch.device,
     )  # fmt: skip
 print(cm.describe_step_convergence(conv, n_c))
 
@@ -617,11 +615,12 @@ ch.save(
 
 # %%
 depth_first = {}
-for j, act in enumerate(["relu", "tanh"]):
+for act in ["relu", "tanh"]:
     depth_first[act] = cm.depth_first_limit(
         K0, size.sde_widths, size.sde_steps, size.sde_neurons[act], act,
         taper_width=size.sde_taper_width, pilot_samples=size.sde_pilot,
-        seed=ch.seed + 530_000 + 100 * j, pilot_seed=ch.seed + 520_000 + j, device=ch.device,
+        seed=ch.seed_for(f"depth_first/{act}"), pilot_seed=ch.seed_for(f"depth_first/{act}/pilot"),
+        device=ch.device,
     )  # fmt: skip
 for result in depth_first.values():
     print(result.describe())
@@ -636,11 +635,11 @@ for result in depth_first.values():
 Q1_relu, rows_relu = depth_first["relu"].Q1, depth_first["relu"].rows
 joint = cm.joint_means(
     K0, size.joint_widths, size.joint_neurons, pilot_width=size.sde_widths[-1],
-    pilot_samples=size.sde_pilot, seed=ch.seed + 550_000, pilot_seed=ch.seed + 540_000,
+    pilot_samples=size.sde_pilot, seed=ch.seed_for("joint"), pilot_seed=ch.seed_for("joint/pilot"),
     device=ch.device,
 )  # fmt: skip
 n_k, L_k, B_k = size.net_check_width, size.net_check_depth, size.net_check_networks
-rec = cm.kernel_flow([(n_k, L_k)], X, B_k, seed=ch.seed + 560_000, device=ch.device)[(n_k, L_k)]
+rec = cm.kernel_flow([(n_k, L_k)], X, B_k, seed=ch.seed_for("net"), device=ch.device)[(n_k, L_k)]
 net_q = estimators.mean_se(cm.pooled_sq_length(cm.record_kernels(rec)[:, -1]))
 sde_q = rows_relu[list(size.sde_widths).index(n_k), :2]
 print(
@@ -700,13 +699,13 @@ ch.record(
 # finite-network predictions converge to the limiting ones as $n$ grows, whatever $L$.
 
 # %%
-gp = cm.gp_circle_data(ch.seed)
+gp = cm.gp_circle_data(ch.seed_for("gp/data"))
 noise = 1e-3
 Q1_gp = dl.limiting_kernel(gp.K0, [1.0], rtol=1e-10)[0]
 mu_lim, var_lim = dl.gp_posterior(Q1_gp, gp.train, gp.y_train, noise=noise)
 gp_err, gp_example = cm.gp_errors(
     gp, mu_lim, size.gp_widths, size.gp_depths, size.gp_networks,
-    noise=noise, seed=ch.seed + 400_000, device=ch.device,
+    noise=noise, seed=ch.seed_for("gp"), device=ch.device,
 )  # fmt: skip
 
 # %% tags=["hide-input"]

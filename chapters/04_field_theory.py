@@ -489,7 +489,7 @@ fcl.record_variant_dependence(ch, var)
 # `field_theory_experiments.training_scan` trains the networks and locates the best scales.
 
 # %%
-data = load_dataset(size.dataset, n_train=size.train_n_train, seed=ch.seed)
+data = load_dataset(size.dataset, n_train=size.train_n_train, seed=ch.seed_for("data"))
 print(data.describe())
 train = fx.training_scan(
     setup, data, size.train_depths, np.geomspace(*size.train_scale_bounds, size.train_n_scales),

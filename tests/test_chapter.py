@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from resprop.chapter import Chapter
+from resprop.chapter import Chapter, stream_seed
 
 
 @pytest.fixture
@@ -25,6 +25,7 @@ def test_seed_streams_are_stable_distinct_and_depend_on_the_seed(chapter, tmp_pa
     expected = int.from_bytes(hashlib.sha256(b"3/scan").digest()[:8], "big") >> 1
     assert chapter.seed_for("scan") == expected  # documented derivation, not Python's hash()
     assert 0 <= chapter.seed_for("scan") < 2**63
+    assert stream_seed(3, "scan") == expected  # the same streams outside a chapter (drivers)
 
 
 def test_rng_streams_repeat_and_differ(chapter):

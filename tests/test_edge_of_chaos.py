@@ -1,7 +1,7 @@
 """Tests of resprop.edge_of_chaos, the experiments of chapter 01 (mean-field residual networks).
 
 Small sizes (width ≤ 64, depth ≤ 8, a few dozen networks): each driver is checked for its shape,
-its seeding (the documented per-cell offsets), one property against theory or an independent
+its seeding (one named stream per cell), one property against theory or an independent
 computation (4 SE), and its refusal of bad parameters. The trainability analysis runs on a
 synthetic trainer whose boundary is known.
 """
@@ -15,6 +15,7 @@ import pytest
 
 from resprop import edge_of_chaos as eoc
 from resprop import estimators, networks
+from resprop.chapter import stream_seed
 from resprop.simulate import simulate
 from resprop.training import load_dataset
 
@@ -38,7 +39,7 @@ def test_inputs_have_the_input_kernel():
 def test_families_are_seeded_per_cell_and_follow_the_recursion(families):
     U, sim, theory = families
     assert set(sim) == {(a, b) for a in eoc.ACTIVATIONS for b in eoc.ARCHITECTURES}
-    rec = sim["α-ReLU", "reduced"]  # family (1, 1): seed + 11
+    rec = sim["α-ReLU", "reduced"]  # its own stream of seed 5
     alone = simulate(
         networks.ReducedResidual(
             width=32, depth=6, activation="alpha_relu", alpha=0.8, input_dim=32, sigma_w2=2.0
@@ -47,7 +48,7 @@ def test_families_are_seeded_per_cell_and_follow_the_recursion(families):
         24,
         device="cpu",
         progress=False,
-        seed=16,
+        seed=stream_seed(5, "families/α-ReLU/reduced"),
         n_tangents=2,
         same_sign_lags=(),
     )
@@ -70,10 +71,11 @@ def test_kernel_routes_agree_and_monte_carlo_is_seeded():
     assert kr.z2.shape == (3,) and kr.z2_theory == pytest.approx(15 / 13)
     r = kr.routes[0.8]
     assert np.all(np.abs(r["z"]) < 5)
-    # point j = 1 of α index 0 is seed + 1000 + 1
+    # point j = 1 of α = 0.8 has its own stream of seed 0
     u = math.sqrt(2) * np.array([[1.0, 0.0], [0.3, math.sqrt(1 - 0.09)]])
     net = networks.FeedForward(width=32, depth=1, activation="alpha_relu", alpha=0.8, input_dim=2)
-    rec = simulate(net, u, 16, device="cpu", progress=False, seed=1001, same_sign_lags=())
+    seed = stream_seed(0, "kernel/α=0.8/c=0.3")
+    rec = simulate(net, u, 16, device="cpu", progress=False, seed=seed, same_sign_lags=())
     assert estimators.mean_se(rec.act_kernel[:, 0, 0, 1])[0] == r["mc"][1]
 
 

@@ -1,7 +1,7 @@
 """Tests of resprop.field_theory_experiments, the drivers of the field-theory chapter.
 
 Small sizes (widths ≤ 32, depths ≤ 10, a few hundred networks): each driver is checked for its
-shape, its seeding (the documented per-width offsets reproduce a direct call), one property
+shape, its seeding (its named streams reproduce a direct call), one property
 against the theory with a tolerance of 4 standard errors, and its refusal of bad parameters.
 """
 
@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from resprop import field_theory_experiments as fx
+from resprop.chapter import stream_seed
 from resprop.estimators import mean_se
 from resprop.theory import field_theory as ft
 from resprop.theory import finite_size as fsz
@@ -33,6 +34,7 @@ def test_setup_kernel_network_and_bad_parameters():
         fx.Setup(phi=None)
     with pytest.raises(ValueError, match="seed"):
         fx.Setup(seed=-1)
+    assert S.seed_for("kernel/N=16") == stream_seed(S.seed, "kernel/N=16") != S.seed_for("x")
 
 
 def test_pair_inputs_have_the_input_kernel():
@@ -60,7 +62,7 @@ def test_kernel_finite_size_shapes_seeds_and_mean_kernel():
     k = fx.kernel_finite_size(S, 3, 0.7, [8, 16, 32], [300, 300, 300], 8, 40)
     assert list(k.widths) == [8, 16, 32] and k.layers.tolist() == [0, 1, 2, 3]
     assert k.mc[16]["mean"].shape == (4,) and k.dense["mean"].shape == (4,)
-    rec = S.simulate(S.preact(16, 3, 0.7, input_dim=1), [[1.0]], 300, S.seed + 16)
+    rec = S.simulate(S.preact(16, 3, 0.7, input_dim=1), [[1.0]], 300, S.seed_for("kernel/N=16"))
     np.testing.assert_array_equal(k.mc[16]["mean"], rec.kernel[:, :, 0, 0].mean(axis=0))
     # E K̂^l = K^l + K₁^l/N: within 4 SE plus the one-loop shift at every layer and width
     for N, r in k.mc.items():
@@ -88,13 +90,12 @@ def test_response_scan_curves_and_monte_carlo():
 def test_jacobian_and_readout_finite_size_are_seeded_per_width():
     jac = fx.jacobian_finite_size(S, 3, 0.7, [8, 16], 200, 8, (40, 20))
     assert set(jac.mc) == {8, 16} and jac.pooled.dof == 1
-    rec = S.simulate(
-        S.preact(8, 3, 0.7, input_dim=8), fx.pair_inputs([], 8), 200, S.seed + 56, n_tangents=1
-    )
+    net, u = S.preact(8, 3, 0.7, input_dim=8), fx.pair_inputs([], 8)
+    rec = S.simulate(net, u, 200, S.seed_for("jacobian/N=8"), n_tangents=1)
     T = np.exp(rec.jvp_log_sq_norm[:, -1, 0])
     assert jac.mc[8][0] == 8 * (T.mean() - jac.chi0)
     read = fx.readout_finite_size(S, 3, [0.9], [8, 16], [200, 200], 8, (128, 22))
-    m, se = fx.readout_response(S, 16, 3, 0.9, 200, seed=S.seed + 176, input_dim=8)
+    m, se = fx.readout_response(S, 16, 3, 0.9, 200, seed=S.seed_for("readout/N=16"), input_dim=8)
     assert read.mc[0.9, 16] == (16 * (m - read.theory[0.9][0]), 16 * se)
     assert read.a_star == pytest.approx(ft.optimal_scale(S.K0, 3, "erf"), rel=1e-4)
     assert "α* at L = 3" in fx.describe_response_finite_size(jac, read)
@@ -135,7 +136,7 @@ def test_input_statistics_and_training_scan():
     m, se = mean_se(tr.acc[2], axis=0)
     assert m.shape == (5,) and np.all(se >= 0)
     again = fx.training_scan(S, data, [2, 4], np.geomspace(0.1, 2.0, 5), **kw)
-    np.testing.assert_array_equal(again.acc[4], tr.acc[4])  # seeds seed + 100·index + s
+    np.testing.assert_array_equal(again.acc[4], tr.acc[4])  # the streams train/L=…/s
     assert "L = 4: SGD accuracy" in tr.accuracy_table() and "(L = 2, α* =" in tr.best_scales()
     with pytest.raises(ValueError, match="langevin_depths"):
         fx.training_scan(S, data, [2], [0.1, 1.0, 2.0], **kw | dict(langevin_depths=[8]))

@@ -33,9 +33,22 @@ from matplotlib.figure import Figure
 
 from . import claims, figures, profiles
 
-__all__ = ["STAGING_ENV", "Chapter", "MarkdownText"]
+__all__ = ["STAGING_ENV", "Chapter", "MarkdownText", "stream_seed"]
 
 STAGING_ENV = "RESPROP_STAGING"  # set by resprop.book.execute_chapter for the kernel
+
+
+def stream_seed(seed: int, stream: str) -> int:
+    """The seed of the stream named ``stream`` under the base ``seed``: the first 8 bytes of
+    sha256("<seed>/<stream>"), < 2⁶³.
+
+    Stable across runs, machines and Python versions (no ``hash()``); distinct names give
+    independent seeds, so experiments never share random numbers.
+    """
+    if not isinstance(stream, str) or not stream.strip():
+        raise ValueError(f"stream: expected a non-empty name, got {stream!r}")
+    digest = hashlib.sha256(f"{seed}/{stream}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") >> 1
 
 
 class Chapter:
@@ -84,15 +97,8 @@ class Chapter:
         }
 
     def seed_for(self, stream: str) -> int:
-        """The seed of the named stream: the first 8 bytes of sha256("<seed>/<stream>"), < 2⁶³.
-
-        Stable across runs, machines and Python versions (no ``hash()``); distinct names give
-        independent seeds, so experiments of one chapter never share random numbers.
-        """
-        if not isinstance(stream, str) or not stream.strip():
-            raise ValueError(f"stream: expected a non-empty name, got {stream!r}")
-        digest = hashlib.sha256(f"{self.seed}/{stream}".encode()).digest()
-        return int.from_bytes(digest[:8], "big") >> 1
+        """The seed of the named stream, :func:`stream_seed` of the chapter's seed."""
+        return stream_seed(self.seed, stream)
 
     def rng(self, stream: str) -> np.random.Generator:
         """A NumPy generator for the named stream, seeded with ``seed_for(stream)``."""

@@ -5,8 +5,9 @@ drivers, the α-ReLU kernel routes and the trainability experiments, with their 
 
 Book side: like a chapter, this module brings the two routes together
 (``theory.mean_field`` and ``gaussian`` against ``networks``, ``simulate`` and ``training``);
-neither route imports it. Each driver takes a base ``seed`` and adds the fixed, documented
-offsets of the chapter per cell, so a result depends only on (seed, sizes, device).
+neither route imports it. Each driver takes the chapter's ``seed`` and draws every cell from its
+own named stream of it (``chapter.stream_seed``), so a result depends only on (seed, sizes,
+device) and no two cells share random numbers.
 
 The networks: feed-forward h^(l) = Wφ(h^(l−1)) + b, reduced residual (RRN)
 x^(l) = x^(l−1) + Wφ(x^(l−1)) + b and full residual (FRN) x^(l) = x^(l−1) + Vφ(Wx^(l−1) + b) + a,
@@ -25,6 +26,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _validate, estimators, gaussian, networks
+from .chapter import stream_seed
 from .simulate import Record, simulate
 from .theory import mean_field as mf
 from .training import Dataset, train_many
@@ -129,7 +131,8 @@ def simulate_families(
     """Records and mean-field recursions of the nine (activation, architecture) families.
 
     Width n = U.shape[1], inputs U (from :func:`random_inputs`), two tangents per network, gram
-    sampler; family (i, j) of (:data:`ACTIVATIONS`, :data:`ARCHITECTURES`) uses seed + 10 i + j.
+    sampler; each family draws from its own stream ``families/<activation>/<architecture>`` of
+    ``seed`` (``chapter.stream_seed``).
     Keys (activation label, architecture).
     """
     U = _validate.real_array("U", U)
@@ -139,8 +142,8 @@ def simulate_families(
     B = _validate.integer("n_networks", n_networks, minimum=2)
     n = U.shape[1]
     sim, theory = {}, {}
-    for i, (act_label, (act, alpha)) in enumerate(ACTIVATIONS.items()):
-        for j, (arch, cls) in enumerate(ARCHITECTURES.items()):
+    for act_label, (act, alpha) in ACTIVATIONS.items():
+        for arch, cls in ARCHITECTURES.items():
             net = cls(width=n, depth=L, activation=act, alpha=alpha, input_dim=n, **sigmas(arch))
             sim[act_label, arch] = simulate(
                 net,
@@ -148,7 +151,7 @@ def simulate_families(
                 B,
                 device=device,
                 progress=False,
-                seed=seed + 10 * i + j,
+                seed=stream_seed(seed, f"families/{act_label}/{arch}"),
                 n_tangents=2,
                 same_sign_lags=(),
             )
@@ -159,7 +162,7 @@ def simulate_families(
 
 
 def dense_check(U: np.ndarray, depth: int, n_networks: int, *, seed: int, device: Any) -> str:
-    """The tanh FRN rerun with dense weight matrices (seed + 99): ln p^L and ln χ⁰/χ^L of the
+    """The tanh FRN rerun with dense weight matrices (stream ``dense``): ln p^L and ln χ⁰/χ^L of the
     Monte Carlo against the recursion, as a short report."""
     U = _validate.real_array("U", U)
     L = _validate.integer("depth", depth)
@@ -173,7 +176,7 @@ def dense_check(U: np.ndarray, depth: int, n_networks: int, *, seed: int, device
         sampler="dense",
         device=device,
         progress=False,
-        seed=seed + 99,
+        seed=stream_seed(seed, "dense"),
         n_tangents=2,
         same_sign_lags=(),
     )
@@ -227,7 +230,7 @@ def kernel_routes(
 ) -> KernelRoutes:
     """The α-ReLU kernel by the closed form ``gaussian.alpha_relu_kernel``, the Bessel-K₀
     integral, the angular quadrature, the ₂F₁(c²) form and Monte Carlo over ``n_networks``
-    random layers of width ``width`` per point (α index i, point j: seed + 1000 + 50 i + j).
+    random layers of width ``width`` per point (stream ``kernel/α=…/c=…``).
 
     The identity F′_α = α² F_{α−1} is checked by central differences at h = 1e-5 on all points
     but the last.
@@ -241,7 +244,7 @@ def kernel_routes(
     routes, worst = {}, dict(bessel=0.0, quad=0.0, hyp=0.0, price=0.0)
     alt_kernel = alt_price = 0.0
     z2, z2_alt = [], []
-    for i, a in enumerate(alphas):
+    for a in alphas:
         closed = gaussian.alpha_relu_kernel(cs, a)
         r = dict(
             closed=closed,
@@ -269,7 +272,7 @@ def kernel_routes(
                 BKr,
                 device=device,
                 progress=False,
-                seed=seed + 1000 + 50 * i + j,
+                seed=stream_seed(seed, f"kernel/α={a:g}/c={c:g}"),
                 same_sign_lags=(),
             )
             mc[j], mc_se[j] = estimators.mean_se(rec.act_kernel[:, 0, 0, 1])

@@ -7,8 +7,9 @@ Book side: like a chapter, this module brings the theory (``theory.field_theory`
 neither imports it. The claims it decides are in ``resprop.field_theory_claims``, its figures in
 ``resprop.field_theory_figures``. The network is the pre-activation ResNet
 h^l = h^{l−1} + α W φ(h^{l−1}), W_ij ~ N(0, σ_w²/N), with a Gaussian input layer, no biases.
-Each driver takes its base seed from :class:`Setup` and adds the fixed, documented offsets of the
-chapter, so a result depends only on (seed, sizes, device).
+Each driver draws from named seed streams of the chapter's seed (:meth:`Setup.seed_for`, the
+chapter's ``seed_for``), so a result depends only on (seed, sizes, device) and no two
+experiments share random numbers.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import torch
 
 from . import _validate, networks
 from . import residual_estimators as rest
+from .chapter import stream_seed
 from .estimators import Extrapolation, Optimum, extrapolate_inverse_n, optimum_location
 from .simulate import Record, simulate
 from .theory import field_theory as ft
@@ -76,7 +78,7 @@ def _matched(widths: Sequence[Any], n_networks: Sequence[Any]) -> tuple[list[int
 @dataclass(frozen=True)
 class Setup:
     """What every experiment shares: activation φ, σ_w², input statistics q⁰ = K⁰_aa and
-    c⁰ = K⁰_12/q⁰, the base seed and the device."""
+    c⁰ = K⁰_12/q⁰, the chapter's seed and the device."""
 
     phi: str = "erf"
     sigma_w2: float = 1.0
@@ -94,6 +96,10 @@ class Setup:
         if self.c0 >= 1:
             raise ValueError(f"c0: a cosine must be < 1, got {self.c0}")
         _validate.integer("seed", self.seed, minimum=0)
+
+    def seed_for(self, stream: str) -> int:
+        """The seed of the named stream (``chapter.stream_seed`` of this setup's seed)."""
+        return stream_seed(self.seed, stream)
 
     @property
     def K0(self) -> np.ndarray:
@@ -254,8 +260,9 @@ def kernel_finite_size(
     dense_width: int,
     dense_networks: int,
 ) -> KernelFiniteSize:
-    """One input (q⁰ of ``s``), gram sampler at each width N (seed + N), dense sampler at
-    ``dense_width`` (seed + 1); K₁^L extrapolated linearly in 1/N, N·Var(K̂^L) quadratically."""
+    """One input (q⁰ of ``s``), gram sampler at each width N (stream ``kernel/N=…``), dense
+    sampler at ``dense_width`` (``kernel/dense``); K₁^L extrapolated linearly in 1/N,
+    N·Var(K̂^L) quadratically."""
     L1 = _validate.integer("depth", depth)
     A1 = _validate.positive("scale", scale)
     widths, n_networks = _matched(widths, n_networks)
@@ -265,7 +272,7 @@ def kernel_finite_size(
     kw_est = dict(branch_variance=a1, q0=Q0)
     mc = {}
     for N, B in zip(widths, n_networks, strict=True):
-        rec = s.simulate(s.preact(N, L1, A1, input_dim=1), [[1.0]], B, s.seed + N)
+        rec = s.simulate(s.preact(N, L1, A1, input_dim=1), [[1.0]], B, s.seed_for(f"kernel/N={N}"))
         K, P = rec.kernel[:, :, 0, 0], rec.act_kernel[:, :, 0, 0]
         dev = K - K.mean(axis=0)
         var = dev.var(axis=0, ddof=1)
@@ -288,7 +295,7 @@ def kernel_finite_size(
         s.preact(Nd, L1, A1, input_dim=1),
         [[1.0]],
         Bd,
-        s.seed + 1,
+        s.seed_for("kernel/dense"),
         sampler="dense",
         dtype=torch.float64,
     ).kernel[:, :, 0, 0]
@@ -364,9 +371,10 @@ def response_scan(
     delta: float = 0.01,
 ) -> ResponseScan:
     """Readout response χ_read(α) and α*(L) at ``depths``, the other three kinds at the last
-    of ``mc_depths``, and Monte Carlo (gram sampler, seed of ``s`` for every point, one JVP
-    tangent) of the readout response (central difference, cosines c⁰ ± δ) and the Jacobian
-    response, whose mean field includes the 1/d radial part of a random tangent."""
+    of ``mc_depths``, and Monte Carlo (gram sampler, one JVP tangent, the stream ``response``
+    for every point: common random numbers along the curves) of the readout response (central
+    difference, cosines c⁰ ± δ) and the Jacobian response, whose mean field includes the 1/d
+    radial part of a random tangent."""
     K0, PHI, SW2, Q0, d = s.K0, s.phi, s.sigma_w2, s.q0, input_dim
     depths, mc_depths = _sizes("depths", depths), _sizes("mc_depths", mc_depths)
     _validate.integer("n_networks", n_networks, minimum=2)
@@ -383,7 +391,7 @@ def response_scan(
     for L in mc_depths:
         for a in mc_scales:
             net = s.preact(width, L, a, input_dim=d)
-            rec = s.simulate(net, X3, n_networks, s.seed, n_tangents=1)
+            rec = s.simulate(net, X3, n_networks, s.seed_for("response"), n_tangents=1)
             est = _readout_estimate(rec, delta, Q0)
             jvp = np.exp(rec.jvp_log_sq_norm[:, -1, 0])
             tk = fsz.tangent_kernels(Q0 * np.ones((2, 2)), L, a, PHI, sigma_w2=SW2)
@@ -436,7 +444,8 @@ def jacobian_finite_size(
     input_dim: int,
     nodes: tuple[int, int],
 ) -> JacobianFiniteSize:
-    """One input, one random tangent, gram sampler at each width N (seed + 7N); the widths'
+    """One input, one random tangent, gram sampler at each width N (stream
+    ``jacobian/N=…``); the widths'
     N(χ̂ − χ₀) pooled by a weighted mean (``extrapolate_inverse_n`` of order 0)."""
     L1 = _validate.integer("depth", depth)
     A1 = _validate.positive("scale", scale)
@@ -465,7 +474,9 @@ def jacobian_finite_size(
     u = pair_inputs([], d, Q0)
     jvp_mc = {}
     for N in widths:
-        rec = s.simulate(s.preact(N, L1, A1, input_dim=d), u, B, s.seed + 7 * N, n_tangents=1)
+        rec = s.simulate(
+            s.preact(N, L1, A1, input_dim=d), u, B, s.seed_for(f"jacobian/N={N}"), n_tangents=1
+        )
         T = np.exp(rec.jvp_log_sq_norm[:, -1, 0])
         jvp_mc[N] = (N * (T.mean() - mf_jac), N * T.std(ddof=1) / math.sqrt(len(T)))
         del rec
@@ -504,7 +515,7 @@ def readout_finite_size(
     nodes: tuple[int, int],
 ) -> ReadoutFiniteSize:
     """Readout response at depth L for each α: one-loop χ₁ (``fsz.response_finite_size``) and
-    Monte Carlo at each width N (seed + 11N, :func:`readout_response`)."""
+    Monte Carlo at each width N (stream ``readout/N=…``, :func:`readout_response`)."""
     Lr = _validate.integer("depth", depth)
     widths, n_networks = _matched(widths, n_networks)
     K0, PHI, SW2 = s.K0, s.phi, s.sigma_w2
@@ -518,7 +529,9 @@ def readout_finite_size(
             raise ValueError(f"nodes: one-loop quadrature {tuple(nodes)} too coarse at α = {a}")
         read_fs[a] = (chi0_exact, float(chi1_r[-1]))
         for N, B in zip(widths, n_networks, strict=True):
-            m, se = readout_response(s, N, Lr, a, B, seed=s.seed + 11 * N, input_dim=input_dim)
+            m, se = readout_response(
+                s, N, Lr, a, B, seed=s.seed_for(f"readout/N={N}"), input_dim=input_dim
+            )
             read_mc[a, N] = (N * (m - read_fs[a][0]), N * se)
         pool_read[a] = extrapolate_inverse_n(
             widths, [read_mc[a, N][0] for N in widths], [read_mc[a, N][1] for N in widths], order=0
@@ -846,9 +859,10 @@ def training_scan(
     langevin_depths: Sequence[int],
 ) -> TrainingScan:
     """Readout-φ networks (``readout_phi=True``) of each depth and scale trained by
-    ``train_many``, seeds seed + 100·(index of the depth) + 0…n_seeds−1, plain SGD at every
+    ``train_many``, seeds from the streams ``train/L=…/0…n_seeds−1`` (shared by the
+    scales and by Langevin: common random numbers), plain SGD at every
     depth and Langevin at temperature T at ``langevin_depths``; the best ln α per depth from
-    ``optimum_location`` (bootstrap seed + index of the depth for SGD, seed for Langevin)."""
+    ``optimum_location`` (bootstrap streams ``bootstrap/…``)."""
     tdepths = _sizes("depths", depths)
     if not set(langevin_depths) <= set(tdepths):
         raise ValueError(f"langevin_depths: must be among depths {tdepths}, got {langevin_depths}")
@@ -862,7 +876,7 @@ def training_scan(
     range_data = {L: ft.near_optimal_range(K_data, L, PHI, sigma_w2=SW2) for L in tdepths}
 
     def accuracies(depth: int, T: float) -> np.ndarray:
-        seeds = [s.seed + 100 * tdepths.index(depth) + i for i in range(n_seeds)]
+        seeds = [s.seed_for(f"train/L={depth}/{i}") for i in range(n_seeds)]
         out = np.empty((len(seeds), len(scales)))
         for j, a in enumerate(scales):
             net = s.preact(
@@ -892,8 +906,11 @@ def training_scan(
     acc_lgv = {L: accuracies(L, temperature) for L in langevin_depths}
     t_lgv = time.perf_counter() - t0 - t_sgd
     ln_a = np.log(scales)
-    opt = {L: optimum_location(ln_a, acc[L], seed=s.seed + i) for i, L in enumerate(tdepths)}
-    opt_lgv = {L: optimum_location(ln_a, acc_lgv[L], seed=s.seed) for L in langevin_depths}
+    opt = {L: optimum_location(ln_a, acc[L], seed=s.seed_for(f"bootstrap/L={L}")) for L in tdepths}
+    opt_lgv = {
+        L: optimum_location(ln_a, acc_lgv[L], seed=s.seed_for(f"bootstrap/langevin/L={L}"))
+        for L in langevin_depths
+    }
     return TrainingScan(
         data,
         q_data,
