@@ -223,9 +223,9 @@ bad(mf.tanh_cosine_fixed_point, (1.0, 0.1), {}, 0, [-1.0, NAN, 0.0], name="sigma
 bad(mf.tanh_cosine_fixed_point, (1.0, 0.1), {}, 1, [-1.0, NAN], name="sigma02")
 bad(mf.alpha_relu_cosine_fixed_point, (0.7,), {}, 0, [1.2, 0.0, NAN], name="alpha")
 bad(mf.alpha_relu_expansion_coefficient, (0.7,), {}, 0, [-2.0, NAN], name="alpha")
-bad(mf.alpha_relu_kernel_recurrence, (0.5, 1.5), {}, 0, [1.5, NAN], name="c")
-bad(mf.alpha_relu_kernel_recurrence, (0.5, 1.5), {}, 1, [1.0, NAN], name="alpha")
-bad(mf.alpha_relu_kernel_hypergeometric, (0.5, 0.7), {}, 0, [1.5, NAN], name="c")
+bad(gaussian.alpha_relu_kernel_recurrence, (0.5, 1.5), {}, 0, [1.5, NAN], name="c")
+bad(gaussian.alpha_relu_kernel_recurrence, (0.5, 1.5), {}, 1, [1.0, NAN], name="alpha")
+bad(gaussian.alpha_relu_kernel_hypergeometric, (0.5, 0.7), {}, 0, [1.5, NAN], name="c")
 bad(mf.feedforward_length_fixed_point, ("tanh",), {}, "sigma_w2", [-1.0, NAN])
 bad(mf.feedforward_length_fixed_point, ("tanh",), {}, "sigma_b2", [-1.0, INF])
 
