@@ -157,11 +157,7 @@ def correlation_map_mc(phi, c, stream):
             progress=False,
         )
         E = rec.act_kernel[:, 0]  # φ(h⁰_a)·φ(h⁰_b)/n for each network
-        ratio[i] = E[:, 0, 1].mean() / E[:, 0, 0].mean()
-        # ratio-of-means SE (delta method over the B independent networks)
-        sem[i] = (E[:, 0, 1] - ratio[i] * E[:, 0, 0]).std(ddof=1) / (
-            E[:, 0, 0].mean() * np.sqrt(len(E))
-        )
+        ratio[i], sem[i] = estimators.ratio_of_means(E[:, 0, 1], E[:, 0, 0])
     return ratio, sem
 
 

@@ -257,7 +257,7 @@ print(eoc.dense_check(U, size.dense_depth, size.dense_networks, seed=ch.seed, de
 #
 # and closed forms in hypergeometric functions. Five independent routes are compared: the
 # library's closed form (`gaussian.alpha_relu_kernel`, ₂F₁ in $(1+c)/2$), a second closed form
-# (₂F₁ in $c^2$, `mean_field.alpha_relu_kernel_hypergeometric`), the $K_0$ integral, an angular
+# (₂F₁ in $c^2$, `gaussian.alpha_relu_kernel_hypergeometric`), the $K_0$ integral, an angular
 # Gauss–Jacobi quadrature, and Monte Carlo over random layers $h = W_{\rm in} u$
 # (`edge_of_chaos.kernel_routes` computes all five).
 

@@ -202,7 +202,7 @@ for fn in (kn.feedforward_kernels, kn.reduced_residual_kernels, kn.preact_residu
 bad(kn.full_residual_kernels, (K2, 3), {}, "sigma_v2", [-1.0, NAN, "2"])
 bad(kn.full_residual_kernels, (K2, 3), {}, "sigma_a2", [-1.0, INF])
 bad(kn.full_residual_kernels, (K2, 3), {}, 0, BAD_KERNELS[:3], name="K0")
-bad(kn.preact_residual_kernels, (K2, 3), {}, "branch_multiplier", [NAN, "1"])
+bad(kn.preact_residual_kernels, (K2, 3), {}, "branch_scale", [NAN, "1"])
 bad(kn.feedforward_kernels, (K2, 2000), {"sigma_w2": 50.0}, 1, [2000], name="depth")  # overflow
 
 # ---- theory.mean_field -------------------------------------------------------------------------
@@ -223,9 +223,9 @@ bad(mf.tanh_cosine_fixed_point, (1.0, 0.1), {}, 0, [-1.0, NAN, 0.0], name="sigma
 bad(mf.tanh_cosine_fixed_point, (1.0, 0.1), {}, 1, [-1.0, NAN], name="sigma02")
 bad(mf.alpha_relu_cosine_fixed_point, (0.7,), {}, 0, [1.2, 0.0, NAN], name="alpha")
 bad(mf.alpha_relu_expansion_coefficient, (0.7,), {}, 0, [-2.0, NAN], name="alpha")
-bad(mf.alpha_relu_kernel_recurrence, (0.5, 1.5), {}, 0, [1.5, NAN], name="c")
-bad(mf.alpha_relu_kernel_recurrence, (0.5, 1.5), {}, 1, [1.0, NAN], name="alpha")
-bad(mf.alpha_relu_kernel_hypergeometric, (0.5, 0.7), {}, 0, [1.5, NAN], name="c")
+bad(gaussian.alpha_relu_kernel_recurrence, (0.5, 1.5), {}, 0, [1.5, NAN], name="c")
+bad(gaussian.alpha_relu_kernel_recurrence, (0.5, 1.5), {}, 1, [1.0, NAN], name="alpha")
+bad(gaussian.alpha_relu_kernel_hypergeometric, (0.5, 0.7), {}, 0, [1.5, NAN], name="c")
 bad(mf.feedforward_length_fixed_point, ("tanh",), {}, "sigma_w2", [-1.0, NAN])
 bad(mf.feedforward_length_fixed_point, ("tanh",), {}, "sigma_b2", [-1.0, INF])
 
@@ -255,10 +255,10 @@ bad(lg.predict, (2.0, 16, 8), {}, 0, [-2.0], name="c")
 bad(dl.time_grid, (4,), {}, 0, [0, 2.5], name="depth")
 bad(dl.inputs_for_kernel, (K2,), {}, 0, BAD_KERNELS[:4], name="K0")
 bad(dl.inputs_for_kernel, (K2,), {}, "sigma_in2", [0.0, NAN])
-bad(dl.branch_multiplier, (4,), {}, "tau", [-1.0, NAN])
-bad(dl.branch_multiplier, (4,), {}, "exponent", [NAN, "a"])
+bad(dl.branch_multiplier, (4,), {}, "branch_scale", [-1.0, NAN])
+bad(dl.branch_multiplier, (4,), {}, "branch_exponent", [NAN, "a"])
 bad(dl.width_first_kernels, (K2, 4), {}, 0, BAD_KERNELS[:4], name="K0")
-bad(dl.width_first_kernels, (K2, 4), {}, "tau", [-1.0, NAN])
+bad(dl.width_first_kernels, (K2, 4), {}, "branch_scale", [-1.0, NAN])
 bad(dl.width_first_kernels, (K2, 4), {}, "sigma_w2", [-1.0])
 bad(dl.limiting_kernel, (K2, [0.0, 1.0]), {}, 0, BAD_KERNELS[:4], name="K0")
 bad(dl.limiting_kernel, (K2, [0.0, 1.0]), {}, 1, [[1.0, 0.5], [-1.0], [NAN]], name="t")
@@ -267,7 +267,7 @@ bad(dl.limiting_kernel, (K2, [0.0, 1.0]), {}, "rtol", [0.0, NAN])
 bad(dl.relu_log_sq_norm, (1.0, 4), {}, 0, [0.0, -1.0, NAN], name="q0")
 bad(dl.relu_correlation_map, (0.5,), {}, 0, [1.5, NAN], name="c")
 bad(dl.relu_limiting_kernel, (K2, [0.0, 1.0]), {}, 0, [NOT_PSD], name="K0")
-bad(dl.linear_limiting_kernel, (K2, [0.0, 1.0]), {}, "tau", [-1.0])
+bad(dl.linear_limiting_kernel, (K2, [0.0, 1.0]), {}, "branch_scale", [-1.0])
 bad(dl.diagonal_flow, (1.0, [0.0, 1.0]), {}, 0, [-1.0, NAN], name="q0")
 bad(dl.linear_depth_first_law, (4,), {}, 0, [0, 2.5], name="width")
 bad(dl.preactivation_law, (K2,), {}, "index", [2, -3, 1.5])
@@ -280,10 +280,10 @@ bad(dl.gp_posterior, (K2, [0], [1.0]), {}, 0, [NOT_PSD], name="K")
 # ---- theory.field_theory -----------------------------------------------------------------------
 bad(ft.mean_kernels, (K2, 3, 0.5), {}, 0, BAD_KERNELS[:5], name="K0")
 bad(ft.mean_kernels, (K2, 3, 0.5), {}, 1, [0, 2.5], name="depth")
-bad(ft.mean_kernels, (K2, 3, 0.5), {}, 2, [-1.0, NAN], name="scale")
+bad(ft.mean_kernels, (K2, 3, 0.5), {}, 2, [-1.0, NAN], name="branch_scale")
 bad(ft.mean_kernels, (K2, 3, 0.5), {}, "form", ["post"])
 bad(ft.response, (K2, 3, 0.5), {}, "kind", ["other"])
-bad(ft.response, (K2, 3, 0.5), {}, 2, [[0.5, NAN]], name="scale")
+bad(ft.response, (K2, 3, 0.5), {}, 2, [[0.5, NAN]], name="branch_scale")
 bad(ft.optimal_scale, (K2, 3), {}, "sigma_out2", [-1.0])
 bad(ft.near_optimal_range, (K2, 3), {}, "fraction", [1.5, -0.1, NAN])
 bad(ft.continuum_response, (1.0, K2), {}, 0, [NAN, -1.0], name="x")
@@ -297,7 +297,7 @@ bad(ft.response_finite_size, (K2, 3, 0.5), {}, "rel_step", [0.0, NAN])
 bad(
     sy.branch_variance,
     (4,),
-    {"branch_scale": 1.0, "exponent": 0.5, "sigma_w2": 2.0},
+    {"branch_scale": 1.0, "branch_exponent": 0.5, "sigma_w2": 2.0},
     "sigma_w2",
     [-1.0, NAN],
 )

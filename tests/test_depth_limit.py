@@ -26,8 +26,8 @@ T = np.linspace(0.0, 1.0, 6)
 
 @pytest.mark.parametrize("tau, sigma_w2", [(1.0, 1.0), (1.5, 0.7)])
 def test_relu_ode_matches_closed_form(tau, sigma_w2):
-    ode = dl.limiting_kernel(K0, T, tau=tau, sigma_w2=sigma_w2)
-    closed = dl.relu_limiting_kernel(K0, T, tau=tau, sigma_w2=sigma_w2)
+    ode = dl.limiting_kernel(K0, T, branch_scale=tau, sigma_w2=sigma_w2)
+    closed = dl.relu_limiting_kernel(K0, T, branch_scale=tau, sigma_w2=sigma_w2)
     assert np.abs(ode - closed).max() < 1e-9
     s = tau**2 * sigma_w2
     np.testing.assert_allclose(
@@ -36,26 +36,26 @@ def test_relu_ode_matches_closed_form(tau, sigma_w2):
 
 
 def test_linear_ode_matches_closed_form_with_bias():
-    kw = dict(tau=1.3, sigma_w2=0.8, sigma_b2=0.4)
+    kw = dict(branch_scale=1.3, sigma_w2=0.8, sigma_b2=0.4)
     ode = dl.limiting_kernel(K0, T, "linear", **kw)
     assert np.abs(ode - dl.linear_limiting_kernel(K0, T, **kw)).max() < 1e-9
 
 
 @pytest.mark.parametrize("act", ["erf", "tanh", "relu"])
 def test_ode_diagonal_matches_separable_quadrature(act):
-    ode = dl.limiting_kernel(K0, T, act, tau=1.2, sigma_b2=0.1)
+    ode = dl.limiting_kernel(K0, T, act, branch_scale=1.2, sigma_b2=0.1)
     for a in range(3):
-        quad = dl.diagonal_flow(K0[a, a], T, act, tau=1.2, sigma_b2=0.1)
+        quad = dl.diagonal_flow(K0[a, a], T, act, branch_scale=1.2, sigma_b2=0.1)
         assert np.abs(ode[:, a, a] - quad).max() < 1e-9
 
 
 def test_width_first_relu_diagonal_is_exact_and_matches_log_form():
     for L, a in [(7, 0.5), (64, 0.25), (100, 0.75), (32, 0.0)]:
-        K = dl.width_first_kernels(K2, L, tau=1.1, exponent=a)
+        K = dl.width_first_kernels(K2, L, branch_scale=1.1, branch_exponent=a)
         alpha2 = 1.1**2 * L ** (-2 * a)
         assert K[-1, 0, 0] == pytest.approx((1 + alpha2 / 2) ** L, rel=1e-12)
         assert math.log(K[-1, 0, 0]) == pytest.approx(
-            dl.relu_log_sq_norm(1.0, L, tau=1.1, exponent=a), rel=1e-12, abs=1e-12
+            dl.relu_log_sq_norm(1.0, L, branch_scale=1.1, branch_exponent=a), rel=1e-12, abs=1e-12
         )
 
 
@@ -72,11 +72,11 @@ def test_recursion_error_halves_when_depth_doubles(act):
 
 
 def test_branch_exponent_regimes():
-    explode = [dl.relu_log_sq_norm(1.0, L, exponent=0.25) for L in (2**8, 2**16)]
+    explode = [dl.relu_log_sq_norm(1.0, L, branch_exponent=0.25) for L in (2**8, 2**16)]
     assert explode[1] > 10 * explode[0]
-    trivial = [dl.relu_log_sq_norm(1.0, L, exponent=0.75) for L in (2**8, 2**16)]
+    trivial = [dl.relu_log_sq_norm(1.0, L, branch_exponent=0.75) for L in (2**8, 2**16)]
     assert trivial[1] < trivial[0] / 10
-    assert dl.relu_log_sq_norm(1.0, 2**20, exponent=0.5) == pytest.approx(0.5, abs=1e-6)
+    assert dl.relu_log_sq_norm(1.0, 2**20, branch_exponent=0.5) == pytest.approx(0.5, abs=1e-6)
 
 
 def test_inputs_for_kernel_and_discrepancy():
@@ -116,7 +116,7 @@ def test_statistics_helpers():
     [
         lambda: dl.limiting_kernel([[1.0, 2.0], [2.0, 1.0]], T),
         lambda: dl.limiting_kernel(K2, [0.5, 0.2]),
-        lambda: dl.limiting_kernel(K2, T, tau=-1.0),
+        lambda: dl.limiting_kernel(K2, T, branch_scale=-1.0),
         lambda: dl.width_first_kernels(K2, 0),
         lambda: dl.relu_log_sq_norm(0.0, 4),
         lambda: dl.linear_depth_first_law(0),
@@ -235,7 +235,8 @@ def test_preactivations_gaussianise_with_width_not_depth():
 def test_relu_growth_exponent_from_the_closed_form_and_its_limit(a):
     lo, hi = 16, 256
     direct = math.log(
-        dl.relu_log_sq_norm(1.0, hi, exponent=a) / dl.relu_log_sq_norm(1.0, lo, exponent=a)
+        dl.relu_log_sq_norm(1.0, hi, branch_exponent=a)
+        / dl.relu_log_sq_norm(1.0, lo, branch_exponent=a)
     ) / math.log(hi / lo)
     assert dl.relu_growth_exponent(a, lo, hi) == direct
     # ℓ(L) = L ln(1 + L^(−2a)/2) = ½L^(1−2a)(1 − ¼L^(−2a) + …): the exponent → 1 − 2a

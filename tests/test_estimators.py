@@ -480,3 +480,37 @@ def test_bootstrap_slope_refuses_bad_shapes():
         estimators.bootstrap_slope([1.0, 1.0], np.ones((3, 2)))
     with pytest.raises(ValueError, match="n_boot"):
         estimators.bootstrap_slope([1.0, 2.0], np.ones((3, 2)), n_boot=1)
+
+
+def test_fit_slope_per_network_uncertainty():
+    """On synthetic curves y_b = k ln l + noise the per-network slope fit recovers k within
+    4 SE, and its SE matches the OLS standard error of one slope / √B (within 30 %)."""
+    rng = np.random.default_rng(1)
+    layers = np.arange(1, 201)
+    B, k, sd = 200, 2.5, 0.3
+    y = k * np.log(layers) + sd * rng.standard_normal((B, layers.size))
+    fit = estimators.fit_slope(layers, y, window=(50, 200))
+    x = np.log(layers[49:])
+    ols_se = sd / math.sqrt(np.sum((x - x.mean()) ** 2)) / math.sqrt(B)
+    assert abs(fit.slope - k) <= 4 * fit.se
+    assert fit.se == pytest.approx(ols_se, rel=0.3)
+    with pytest.raises(ValueError, match="window"):
+        estimators.fit_slope([1, 2, 3], [1, 2, 3], window=(1, 3))
+    with pytest.raises(ValueError, match="x_scale"):
+        estimators.fit_slope([1, 2, 3, 4, 5], [1, 2, 3, 4, 5], window=(1, 5), x_scale="cube")
+
+
+def test_ratio_of_means_is_the_delta_method_and_checks_its_inputs():
+    rng = np.random.default_rng(3)
+    v = 2 + rng.standard_normal((3, 4000))
+    u = 0.5 * v + 0.1 * rng.standard_normal((3, 4000))  # paired: R = 0.5 up to noise
+    R, se = estimators.ratio_of_means(u, v, axis=1)
+    assert R.shape == (3,) and np.all(np.abs(R - 0.5) < 4 * se)
+    r0, s0 = estimators.ratio_of_means(u[0], v[0])
+    assert r0 == R[0] and s0 == pytest.approx(
+        np.std(u[0] - r0 * v[0], ddof=1) / (v[0].mean() * math.sqrt(4000))
+    )
+    with pytest.raises(ValueError, match="paired"):
+        estimators.ratio_of_means(u[0], v[0, :10])
+    with pytest.raises(ValueError, match="den"):
+        estimators.ratio_of_means([1.0, 2.0], [1.0, -1.0])

@@ -30,7 +30,7 @@ def test_mean_kernels_reuse_theory_kernels_and_batched_path_agrees():
         K = ft.mean_kernels(K0_PAIR, 12, 0.4, "erf", sigma_w2=1.7, sigma_b2=0.1, form=form)
         if form == "preact":
             ref = preact_residual_kernels(
-                K0_PAIR, 12, "erf", sigma_w2=1.7, sigma_b2=0.1, branch_multiplier=0.4
+                K0_PAIR, 12, "erf", sigma_w2=1.7, sigma_b2=0.1, branch_scale=0.4
             )
         else:
             ref, _ = full_residual_kernels(
@@ -159,12 +159,12 @@ def test_variants_coincide_at_unit_weight_variance_and_preact_slope_is_minus_hal
     ("call", "name"),
     [
         (lambda: ft.mean_kernels([[1.0]], 0, 0.5), "depth"),
-        (lambda: ft.mean_kernels([[1.0]], 3, -0.5), "scale"),
+        (lambda: ft.mean_kernels([[1.0]], 3, -0.5), "branch_scale"),
         (lambda: ft.mean_kernels([[1.0]], 3, 0.5, form="reduced"), "form"),
         (lambda: ft.mean_kernels([[1.0, 2.0]], 3, 0.5), "K0"),
         (lambda: ft.response(K0_PAIR, 3, 0.5, kind="gain"), "kind"),
         (lambda: ft.response([[1.0]], 3, 0.5, kind="readout"), "K0"),
-        (lambda: ft.response(K0_PAIR, 3, [0.5, np.nan]), "scale"),
+        (lambda: ft.response(K0_PAIR, 3, [0.5, np.nan]), "branch_scale"),
         (lambda: ft.response(K0_PAIR, 3, 0.5, sigma_out2=-1.0), "sigma_out2"),
         (lambda: ft.optimal_scale(K0_PAIR, 3, bounds=(1.0, 0.1)), "bounds"),
         (lambda: ft.near_optimal_range(K0_PAIR, 3, fraction=1.0), "fraction"),

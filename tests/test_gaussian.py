@@ -455,3 +455,19 @@ def test_kernel_map_refuses_a_non_covariance():
 def test_non_numbers_raise_type_error_naming_the_parameter(call, param):
     with pytest.raises(TypeError, match=rf"^{param}:"):
         call()
+
+
+@pytest.mark.parametrize("alpha", [1.3, 1.75, 2.0, 3.0])
+def test_three_term_recurrence(alpha):
+    c = np.linspace(-0.95, 0.95, 13)
+    np.testing.assert_allclose(
+        G.alpha_relu_kernel_recurrence(c, alpha), G.alpha_relu_kernel(c, alpha), atol=1e-10
+    )
+
+
+@pytest.mark.parametrize("alpha", [0.6, 1.0, 1.5, 2.0])
+def test_hypergeometric_form_in_c_squared(alpha):
+    c = np.linspace(-0.9, 0.99, 12)
+    np.testing.assert_allclose(
+        G.alpha_relu_kernel_hypergeometric(c, alpha), G.alpha_relu_kernel(c, alpha), atol=1e-12
+    )

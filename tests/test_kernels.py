@@ -35,7 +35,7 @@ def test_every_layer_is_a_covariance(act):
 
 def test_preact_matches_one_step_by_hand():
     a, sw, sb = 0.4, 1.3, 0.05
-    K = kn.preact_residual_kernels(K0, 1, "tanh", sigma_w2=sw, sigma_b2=sb, branch_multiplier=a)
+    K = kn.preact_residual_kernels(K0, 1, "tanh", sigma_w2=sw, sigma_b2=sb, branch_scale=a)
     np.testing.assert_allclose(K[1], K0 + a**2 * (sw * gaussian.kernel_map("tanh", K0) + sb))
 
 

@@ -74,7 +74,7 @@ def test_branch_multiplier_and_hayou_yang():
     assert (
         PreActResidual(8, 16, branch_scale=0.5, branch_exponent=1.0).branch_multiplier == 0.5 / 16
     )
-    hy = PreActResidual.hayou_yang(8, 25, tau=2.0, activation="tanh")
+    hy = PreActResidual.hayou_yang(8, 25, branch_scale=2.0, activation="tanh")
     assert hy.branch_multiplier == pytest.approx(2.0 / math.sqrt(25), rel=1e-15)
     assert hy.activation == "tanh"
 

@@ -48,7 +48,7 @@ def test_euler_maruyama_with_L_steps_is_the_network_in_law(act):
 def test_linear_mean_kernel_is_exact_for_every_step_and_width():
     # for φ(h) = h, G = K, so E[K] obeys the Euler recursion E K ← (1 + τ²σ²Δ) E K exactly
     N, B = 16, 4000
-    res = sde.simulate_sde(K2, 4, N, B, "linear", levels=3, seed=3, tau=1.2)
+    res = sde.simulate_sde(K2, 4, N, B, "linear", levels=3, seed=3, branch_scale=1.2)
     for steps in res.steps:
         m, se = estimators.mean_se(res.kernels[steps], axis=0)
         expected = K2 * (1 + 1.44 / steps) ** steps
@@ -136,7 +136,7 @@ def test_empirical_gram():
         (dict(n_steps=6, levels=3), "n_steps"),
         (dict(n_samples=0), "n_samples"),
         (dict(activation="softplus"), "activation"),
-        (dict(tau=-1.0), "tau"),
+        (dict(branch_scale=-1.0), "branch_scale"),
         (dict(sigma_w2=float("nan")), "sigma_w2"),
         (dict(control=np.ones((3, 2, 2))), "control"),
         (dict(dtype=torch.int64), "dtype"),

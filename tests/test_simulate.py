@@ -42,7 +42,7 @@ KS_FAMILIES = [
     FeedForward(64, 16, activation="tanh", sigma_w2=1.5, sigma_b2=0.05),
     ReducedResidual(64, 16, sigma_w2=2.0, sigma_b2=0.1),
     FullResidual(64, 16, activation="erf", sigma_b2=0.1, sigma_a2=0.1, input_dim=8),
-    PreActResidual.hayou_yang(64, 16, tau=1.5, activation="alpha_relu", alpha=0.7),
+    PreActResidual.hayou_yang(64, 16, branch_scale=1.5, activation="alpha_relu", alpha=0.7),
     ReducedResidual(64, 16, activation="linear", sigma_w2=0.5, sigma_b2=0.2, input_dim=8),
     BalancedResidual(64, 16),
     BalancedResidual(64, 16, variant="random_sign"),

@@ -15,13 +15,13 @@ from resprop.theory import depth_limit, log_gaussian, synthesis
 
 def test_branch_variance_maps_onto_lnr21_c():
     # c = α²σ_w² with α = a₀ L^(−a): at a = ½, c L = a₀²σ_w²
-    assert synthesis.branch_variance(64, branch_scale=1.0, exponent=0.5, sigma_w2=2.0) == (
+    assert synthesis.branch_variance(64, branch_scale=1.0, branch_exponent=0.5, sigma_w2=2.0) == (
         pytest.approx(2.0 / 64, rel=1e-15)
     )
     with pytest.raises(ValueError, match="depth"):
-        synthesis.branch_variance(0, branch_scale=1.0, exponent=0.5, sigma_w2=2.0)
+        synthesis.branch_variance(0, branch_scale=1.0, branch_exponent=0.5, sigma_w2=2.0)
     with pytest.raises(ValueError, match="sigma_w2"):
-        synthesis.branch_variance(4, branch_scale=1.0, exponent=0.5, sigma_w2=-1.0)
+        synthesis.branch_variance(4, branch_scale=1.0, branch_exponent=0.5, sigma_w2=-1.0)
 
 
 @pytest.mark.parametrize("a", [0.0, 0.5, 1.0])
@@ -29,8 +29,8 @@ def test_deterministic_predictions_match_closed_forms(a):
     # mean field (kernel recursion) vs depth_limit's closed form L ln(1 + c/2);
     # ODE (DOP853) vs the ReLU flow's closed form ln Q_1 = τ²σ_w²/2, τ = a₀ L^(½−a)
     n, L = 64, 32
-    p = synthesis.log_norm_predictions(n, L, exponent=a, sigma_w2=2.0)
-    closed = depth_limit.relu_log_sq_norm(1.0, L, sigma_w2=2.0, exponent=a)
+    p = synthesis.log_norm_predictions(n, L, branch_exponent=a, sigma_w2=2.0)
+    closed = depth_limit.relu_log_sq_norm(1.0, L, sigma_w2=2.0, branch_exponent=a)
     assert p["mean field"][0] == pytest.approx(closed, rel=1e-12)
     assert p["ODE limit"][0] == pytest.approx(L ** (1 - 2 * a), rel=1e-9)
     assert p["mean field"][1] == p["ODE limit"][1] == 0.0
@@ -80,7 +80,9 @@ def test_log_gaussian_law_matches_simulation(a):
     )
     rec = simulate(net, np.ones((1, 1)), B, device="cpu", seed=3, progress=False)
     x = rec.log_sq_norm[:, -1, 0] - rec.log_sq_norm[:, 0, 0]
-    mean, var = synthesis.log_norm_predictions(n, L, exponent=a, sigma_w2=2.0)["log-Gaussian"]
+    mean, var = synthesis.log_norm_predictions(n, L, branch_exponent=a, sigma_w2=2.0)[
+        "log-Gaussian"
+    ]
     v, se_v = estimators.variance_se(x)
     assert abs(x.mean() - mean) <= 4 * x.std(ddof=1) / math.sqrt(B)
     assert abs(v - var) <= 4 * se_v
@@ -93,8 +95,12 @@ def test_kernel_predictions_relu_ode_matches_closed_form():
     # DOP853 on the flow (via kernel_predictions, τ = a₀ L^(½−a)) vs the ReLU closed form
     # (quadrature + root finding) of depth_limit.relu_limiting_kernel
     L, a = 32, 0.25
-    K = synthesis.kernel_predictions(K_HALF, L, "relu", exponent=a, sigma_w2=2.0)["ODE limit"]
-    closed = depth_limit.relu_limiting_kernel(K_HALF, [1.0], tau=L ** (0.5 - a), sigma_w2=2.0)[-1]
+    K = synthesis.kernel_predictions(K_HALF, L, "relu", branch_exponent=a, sigma_w2=2.0)[
+        "ODE limit"
+    ]
+    closed = depth_limit.relu_limiting_kernel(
+        K_HALF, [1.0], branch_scale=L ** (0.5 - a), sigma_w2=2.0
+    )[-1]
     np.testing.assert_allclose(K, closed, rtol=1e-8)
 
 
@@ -103,7 +109,7 @@ def test_kernel_predictions_tanh_mean_field_tends_to_ode_at_half():
     # O(1/L), so Richardson 2K(2L) − K(L) matches the ODE to O(1/L²) (~1e-5 here, ~1e-4
     # before extrapolation)
     p32, p64 = (
-        synthesis.kernel_predictions(K_HALF, L, "tanh", exponent=0.5, sigma_w2=2.0)
+        synthesis.kernel_predictions(K_HALF, L, "tanh", branch_exponent=0.5, sigma_w2=2.0)
         for L in (32, 64)
     )
     extrapolated = 2 * p64["mean field"] - p32["mean field"]
@@ -115,9 +121,9 @@ def test_kernel_predictions_tanh_mean_field_tends_to_ode_at_half():
 
 
 def test_log_norm_predictions_tanh_has_no_log_gaussian():
-    p = synthesis.log_norm_predictions(64, 16, exponent=0.5, sigma_w2=2.0, activation="tanh")
+    p = synthesis.log_norm_predictions(64, 16, branch_exponent=0.5, sigma_w2=2.0, activation="tanh")
     assert set(p) == set(synthesis.KERNEL_THEORIES)
-    k = synthesis.kernel_predictions(np.ones((1, 1)), 16, "tanh", exponent=0.5, sigma_w2=2.0)
+    k = synthesis.kernel_predictions(np.ones((1, 1)), 16, "tanh", branch_exponent=0.5, sigma_w2=2.0)
     assert p["mean field"] == (pytest.approx(math.log(k["mean field"][0, 0]), rel=1e-14), 0.0)
     with pytest.raises(ValueError, match="K"):
         synthesis.correlation(np.ones((1, 1)))
@@ -142,7 +148,9 @@ def test_tanh_correlation_matches_mean_field_simulation():
     rec = simulate(net, u, B, device="cpu", seed=5, progress=False)
     rho, se = estimators.mean_se(rec.correlation[:, -1, 0, 1])
     th = synthesis.correlation(
-        synthesis.kernel_predictions(K_HALF, L, "tanh", exponent=0.0, sigma_w2=2.0)["mean field"]
+        synthesis.kernel_predictions(K_HALF, L, "tanh", branch_exponent=0.0, sigma_w2=2.0)[
+            "mean field"
+        ]
     )
     assert abs(rho - th) <= 4 * se
 
@@ -153,7 +161,7 @@ def test_field_theory_log_norm_variance_linear_is_exact_leading_order(depth):
     # invariance), each of N·Var ln → (4c + 2c²)/(1 + c)², and N·Var ln q_0 = 2 (independent)
     alpha2 = 1.0 / depth  # a₀ = 1, a = ½
     c = alpha2 * 2.0
-    v = synthesis.field_theory_log_norm_variance(depth, "linear", exponent=0.5, sigma_w2=2.0)
+    v = synthesis.field_theory_log_norm_variance(depth, "linear", branch_exponent=0.5, sigma_w2=2.0)
     exact = 2 + depth * (4 * c + 2 * c**2) / (1 + c) ** 2
     assert v["cavity"] == pytest.approx(exact, rel=1e-9)
     assert v["Gaussian process"] == 2.0
@@ -164,7 +172,7 @@ def test_field_theory_log_norm_variance_tanh_matches_simulation():
     # from n = 64, 128, 256, against the cavity prediction; SE √((m₄ − s⁴)/B) per width,
     # propagated through the weighted fit; 4 SE; and the Gaussian-process value 2 is rejected
     L, B = 8, 6000
-    th = synthesis.field_theory_log_norm_variance(L, "tanh", exponent=0.5, sigma_w2=2.0)
+    th = synthesis.field_theory_log_norm_variance(L, "tanh", branch_exponent=0.5, sigma_w2=2.0)
     ns, ys, ses = [64, 128, 256], [], []
     for k, n in enumerate(ns):
         net = PreActResidual(

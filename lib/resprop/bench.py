@@ -76,7 +76,7 @@ def families(n: int) -> dict[str, Network]:
         "reduced residual relu": ReducedResidual(n, DEPTH, sigma_w2=2.0),
         "full residual erf": FullResidual(n, DEPTH, activation="erf", sigma_b2=0.1),
         "pre-activation relu, input layer": PreActResidual.hayou_yang(
-            n, DEPTH, tau=1.0, input_dim=64
+            n, DEPTH, branch_scale=1.0, input_dim=64
         ),
         "balanced crelu": BalancedResidual(n, DEPTH),
         "balanced random-sign": BalancedResidual(n, DEPTH, variant="random_sign"),

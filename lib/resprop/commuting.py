@@ -88,7 +88,7 @@ def kernel_families(K0: ArrayLike, Q1: np.ndarray) -> dict[str, Family]:
         RESNET: lambda n, L: (networks.PreActResidual.hayou_yang(n, L, input_dim=2), Q1),
         O1_RESNET: lambda n, L: (
             networks.PreActResidual(n, L, input_dim=2, branch_scale=1.0, branch_exponent=0.0),
-            dl.width_first_kernels(K0, L, exponent=0.0)[-1],
+            dl.width_first_kernels(K0, L, branch_exponent=0.0)[-1],
         ),
         MLP: lambda n, L: (
             networks.FeedForward(n, L, input_dim=2, sigma_w2=2.0),

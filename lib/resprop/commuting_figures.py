@@ -123,7 +123,7 @@ def branch_exponent_figure(
     a_fine = np.linspace(0, 1, 201)
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
     for L in depths:
-        th = [dl.relu_log_sq_norm(1.0, L, exponent=a) for a in a_fine]
+        th = [dl.relu_log_sq_norm(1.0, L, branch_exponent=a) for a in a_fine]
         (line,) = ax1.plot(a_fine, th, label=f"L = {L}: recursion")
         m = np.array([sweep[(a, L)].mean() for a in exponents])
         sd = np.array([sweep[(a, L)].std(ddof=1) for a in exponents])
@@ -133,7 +133,7 @@ def branch_exponent_figure(
         ax2.plot(
             exponents, math.sqrt(width) * sd, "o-", ms=4, color=line.get_color(), label=f"L = {L}"
         )
-    th_inf = [dl.relu_log_sq_norm(1.0, 2**20, exponent=a) for a in a_fine]
+    th_inf = [dl.relu_log_sq_norm(1.0, 2**20, branch_exponent=a) for a in a_fine]
     ax1.plot(a_fine, th_inf, "k--", lw=1, label="L = 2²⁰: recursion")
     ax1.axvline(0.5, color="grey", lw=0.8)
     ax1.set(

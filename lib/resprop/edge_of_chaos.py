@@ -252,7 +252,7 @@ def kernel_routes(
             quad=gaussian.pair_expectation(
                 "alpha_relu", 1.0, 1.0, cs, alpha=a, method="quadrature"
             ),
-            hyp=mf.alpha_relu_kernel_hypergeometric(cs, a),
+            hyp=gaussian.alpha_relu_kernel_hypergeometric(cs, a),
         )
         h = 1e-5  # central difference: truncation h²F‴/6 ≲ 1e-10, rounding 1e-16/h = 1e-11
         fd = (

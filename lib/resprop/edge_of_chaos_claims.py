@@ -28,6 +28,7 @@ from .edge_of_chaos import (
     cosine,
     sigmas,
 )
+from .estimators import fit_slope, fit_slope_of_mean
 from .simulate import Record
 from .theory import mean_field as mf
 
@@ -129,10 +130,10 @@ def _sim_vs_recursion(rec_samples, th_curve, x_scale, seed, y_transform="log"):
     """Monte Carlo slope of the mean (bootstrap SE) and the recursion's, on [L/4, L]."""
     L = th_curve.shape[0] - 1
     layers, window = np.arange(L + 1), (L / 4, L)
-    fit = mf.fit_slope_of_mean(
+    fit = fit_slope_of_mean(
         layers, rec_samples, window=window, x_scale=x_scale, y_transform=y_transform, seed=seed
     )
-    ref = mf.fit_slope(layers, th_curve, window=window, x_scale=x_scale)
+    ref = fit_slope(layers, th_curve, window=window, x_scale=x_scale)
     return fit, ref
 
 
@@ -155,9 +156,7 @@ def growth_class_checks(
         chis = np.exp(chi_samples(sim["tanh", arch]))
         fit, ref = _sim_vs_recursion(chis, theory["tanh", arch].log_chi[:, 0], scale, seed)
         other = "full" if arch == "feedforward" else "feedforward"
-        alt = mf.fit_slope(
-            layers, theory["tanh", other].log_chi[:, 0], window=window, x_scale=scale
-        )
+        alt = fit_slope(layers, theory["tanh", other].log_chi[:, 0], window=window, x_scale=scale)
         growth = "exponential" if other == "feedforward" else "subexponential"
         checks.append(
             Check.compare(
@@ -176,9 +175,9 @@ def growth_class_checks(
     big_layers = big["full"].layers
     for arch in ARCHITECTURES:
         scale = "linear" if arch == "feedforward" else "sqrt"
-        fb = mf.fit_slope(big_layers, big[arch].log_chi, window=(Lb / 4, Lb), x_scale=scale)
+        fb = fit_slope(big_layers, big[arch].log_chi, window=(Lb / 4, Lb), x_scale=scale)
         law_curve = big_layers * 1.0 if scale == "sqrt" else np.sqrt(big_layers)
-        other = mf.fit_slope(big_layers, law_curve, window=(Lb / 4, Lb), x_scale=scale)
+        other = fit_slope(big_layers, law_curve, window=(Lb / 4, Lb), x_scale=scale)
         checks.append(
             Check.compare(
                 f"recursion, tanh {arch}, L = {Lb}: relative drift of "
@@ -237,10 +236,10 @@ def geometry_checks(
     # relative drift 0.69 on this window. Tolerance 0.1: subleading corrections to the power law.
     gap = {arch: mf.mean_field(arch, Lb, "tanh", e0=E0, **sigmas(arch)) for arch in ARCHITECTURES}
     big_layers = gap["full"].layers
-    expo = mf.fit_slope(big_layers, -1.0 * big_layers, window=(Lb / 4, Lb), x_scale="log")
+    expo = fit_slope(big_layers, -1.0 * big_layers, window=(Lb / 4, Lb), x_scale="log")
     for arch in ("full", "reduced"):
         d_curve = gap[arch].e[:, 0] - gap[arch].e[:, 1]
-        fd = mf.fit_slope(big_layers, np.log(d_curve), window=(Lb / 4, Lb), x_scale="log")
+        fd = fit_slope(big_layers, np.log(d_curve), window=(Lb / 4, Lb), x_scale="log")
         lines.append(
             f"recursion, tanh {arch}: Δe^({Lb}) = {d_curve[-1]:.3f}, "
             f"d ln Δe/d ln l = {fd.slope:.3f}"
@@ -379,9 +378,7 @@ def exponent_table(
                     row["alt_mc"] = float(theory[act_label, "feedforward"].e[-1, 0])
                     row["tol"] = TOLERANCES[act_label, q][1]
                 else:
-                    fb = mf.fit_slope(
-                        rb.layers, _curve(rb, q), window=(Lbig / 4, Lbig), x_scale=scale
-                    )
+                    fb = fit_slope(rb.layers, _curve(rb, q), window=(Lbig / 4, Lbig), x_scale=scale)
                     samples, ref_curve, tr = _mc_samples(rec, th, q)
                     fit, ref = _sim_vs_recursion(samples, ref_curve, scale, seed, tr)
                     slope_name = {
@@ -401,10 +398,10 @@ def exponent_table(
                         ref=ref.slope,
                         mc=fit.slope,
                         se=fit.se,
-                        alt_big=mf.fit_slope(
+                        alt_big=fit_slope(
                             ff_big.layers, _curve(ff_big, q), window=(Lbig / 4, Lbig), x_scale=scale
                         ).slope,
-                        alt_mc=mf.fit_slope(layers, ff_curve, window=window, x_scale=scale).slope,
+                        alt_mc=fit_slope(layers, ff_curve, window=window, x_scale=scale).slope,
                     )
                     kind, tol = TOLERANCES[act_label, q]
                     row["tol"] = tol * (abs(law.exponent) if kind == "rel" else 1.0)

@@ -43,6 +43,7 @@ __all__ = [
     "loglog_slope",
     "mean_se",
     "ratio",
+    "ratio_of_means",
     "relative_error",
     "power_law_amplitude",
     "power_law_exponent",
@@ -107,6 +108,21 @@ def mean_se(samples: ArrayLike, *, axis: int | None = None) -> Estimate:
     s = _scale(d)
     sd = s[..., 0] * np.std(d / s, axis=-1, ddof=1)
     return _checked("samples", m, sd / math.sqrt(B))
+
+
+def ratio_of_means(num: ArrayLike, den: ArrayLike, *, axis: int | None = None) -> Estimate:
+    """R = ū/v̄ of paired samples (u_b, v_b) of the same networks and its delta-method SE
+    sd(u − R v)/(v̄ √B)."""
+    u, B = _samples(num, axis=axis, name="num")
+    v, Bv = _samples(den, axis=axis, name="den")
+    if u.shape != v.shape:
+        raise ValueError(f"num, den: need paired samples of one shape, got {u.shape}, {v.shape}")
+    vbar = v.mean(axis=-1)
+    if np.any(vbar == 0):
+        raise ValueError("den: the mean is 0, the ratio is undefined")
+    R = u.mean(axis=-1) / vbar
+    se = (u - R[..., None] * v).std(axis=-1, ddof=1) / (np.abs(vbar) * math.sqrt(B))
+    return _checked("num", R, se)
 
 
 def variance_se(samples: ArrayLike, *, axis: int | None = None) -> Estimate:

@@ -259,9 +259,11 @@ class PreActResidual(Network):
         self._set("branch_exponent", _validate.real("branch_exponent", self.branch_exponent))
 
     @classmethod
-    def hayou_yang(cls, width: int, depth: int, tau: float = 1.0, **kw: object) -> PreActResidual:
+    def hayou_yang(
+        cls, width: int, depth: int, branch_scale: float = 1.0, **kw: object
+    ) -> PreActResidual:
         """Hayou & Yang's 1/√L ResNet: α = τ/√L."""
-        return cls(width, depth, branch_scale=tau, branch_exponent=0.5, **kw)
+        return cls(width, depth, branch_scale=branch_scale, branch_exponent=0.5, **kw)
 
     @property
     def branch_multiplier(self) -> float:

@@ -154,7 +154,7 @@ def simulate_sde(
     activation: str | Activation = "relu",
     *,
     alpha: float | None = None,
-    tau: float = 1.0,
+    branch_scale: float = 1.0,
     sigma_w2: float = 1.0,
     levels: int = 1,
     control: ArrayLike | None = None,
@@ -186,7 +186,7 @@ def simulate_sde(
             f"n_steps: {n_steps} is not divisible by 2^(levels−1) = {2 ** (levels - 1)}"
         )
     phi = get_activation(activation, alpha)
-    tau = _validate.real("tau", tau, minimum=0.0)
+    branch_scale = _validate.real("branch_scale", branch_scale, minimum=0.0)
     sigma_w2 = _validate.variance("sigma_w2", sigma_w2)
     if not isinstance(seed, int) or isinstance(seed, bool):
         raise ValueError(f"seed: expected an integer, got {seed!r}")
@@ -197,7 +197,7 @@ def simulate_sde(
     if exact_start and (width < k or np.linalg.eigvalsh(K0).min() <= 0):
         raise ValueError("exact_start: needs width ≥ k and a positive-definite K0")
     steps = tuple(n_steps // 2**j for j in range(levels))
-    scale2 = tau**2 * sigma_w2
+    scale2 = branch_scale**2 * sigma_w2
     if control is not None:
         ctrl = np.array(control, dtype=float)
         if ctrl.shape != (n_steps, k, k) or not np.all(np.isfinite(ctrl)):

@@ -199,10 +199,10 @@ def log_norm_grid(
             for beta in betas:
                 L = round(beta * n)
                 x = family.log_ratio(n, L, a, n_networks, f"grid/{a:g}/{n}/{beta:g}")
-                pred = synthesis.log_norm_predictions(n, L, exponent=a, **family.theory_kw())
+                pred = synthesis.log_norm_predictions(n, L, branch_exponent=a, **family.theory_kw())
                 grid[a, n, beta] = law_point(x, pred, L, threshold=threshold)
                 grid[a, n, beta]["c"] = synthesis.branch_variance(
-                    L, exponent=a, **family.theory_kw()
+                    L, branch_exponent=a, **family.theory_kw()
                 )
     return grid
 
@@ -238,7 +238,7 @@ def kernel_grids(
                     stream = f"kernel/{act}/{a:g}/{n}/{beta:g}"
                     rec = family.simulate(n, L, a, U_in, n_networks, stream, activation=act)
                     rho, se_rho = estimators.mean_se(rec.correlation[:, -1, 0, 1])
-                    Kth = synthesis.kernel_predictions(K_in, L, act, exponent=a,
+                    Kth = synthesis.kernel_predictions(K_in, L, act, branch_exponent=a,
                                                        **family.theory_kw())  # fmt: skip
                     pred = {t: (synthesis.correlation(K), 0.0) for t, K in Kth.items()}
                     best, dist = synthesis.best_theory(
@@ -341,7 +341,7 @@ def field_theory_spread(
     _validate.integer("depth", depth)
     _validate.integer("n_networks", n_networks, minimum=2)
     _sizes([0.5], widths, [1.0])
-    theory = synthesis.field_theory_log_norm_variance(depth, "tanh", exponent=0.5,
+    theory = synthesis.field_theory_log_norm_variance(depth, "tanh", branch_exponent=0.5,
                                                       **family.theory_kw())  # fmt: skip
     y, se = [], []
     for n in widths:

@@ -151,7 +151,7 @@ def collapse_figure(
         th = [
             log_gaussian.log_norm_moments(
                 synthesis.branch_variance(
-                    L, branch_scale=branch_scale, exponent=a, sigma_w2=sigma_w2
+                    L, branch_scale=branch_scale, branch_exponent=a, sigma_w2=sigma_w2
                 ),
                 1,
                 L,

@@ -81,9 +81,9 @@ def _times(t: ArrayLike) -> np.ndarray:
     return t
 
 
-def _scales(tau: float, sigma_w2: float, sigma_b2: float) -> tuple[float, float, float]:
+def _scales(branch_scale: float, sigma_w2: float, sigma_b2: float) -> tuple[float, float, float]:
     return (
-        _validate.real("tau", tau, minimum=0.0),
+        _validate.real("branch_scale", branch_scale, minimum=0.0),
         _validate.variance("sigma_w2", sigma_w2),
         _validate.variance("sigma_b2", sigma_b2),
     )
@@ -109,12 +109,14 @@ def inputs_for_kernel(K0: ArrayLike, *, sigma_in2: float = 1.0) -> np.ndarray:
     return math.sqrt(d / sigma_in2) * U * np.sqrt(np.clip(lam, 0.0, None))
 
 
-def branch_multiplier(depth: int, *, tau: float = 1.0, exponent: float = 0.5) -> float:
+def branch_multiplier(
+    depth: int, *, branch_scale: float = 1.0, branch_exponent: float = 0.5
+) -> float:
     """The residual branch multiplier α = τ L^(−a); Hayou & Yang's choice is a = ½."""
     depth = _validate.integer("depth", depth)
-    tau = _validate.real("tau", tau, minimum=0.0)
-    exponent = _validate.real("exponent", exponent)
-    return tau * depth ** (-exponent)
+    branch_scale = _validate.real("branch_scale", branch_scale, minimum=0.0)
+    branch_exponent = _validate.real("branch_exponent", branch_exponent)
+    return branch_scale * depth ** (-branch_exponent)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -127,10 +129,10 @@ def width_first_kernels(
     activation: str | Activation = "relu",
     *,
     alpha: float | None = None,
-    tau: float = 1.0,
+    branch_scale: float = 1.0,
     sigma_w2: float = 1.0,
     sigma_b2: float = 0.0,
-    exponent: float = 0.5,
+    branch_exponent: float = 0.5,
 ) -> np.ndarray:
     """Infinite-width kernels K^(0..L) of the residual network with branch multiplier τL^(−a).
 
@@ -138,19 +140,24 @@ def width_first_kernels(
     with step 1/L for the flow of :func:`limiting_kernel`. Delegates to
     ``theory.kernels.preact_residual_kernels``. Returns shape (L+1, k, k).
     """
-    mult = branch_multiplier(depth, tau=tau, exponent=exponent)
+    mult = branch_multiplier(depth, branch_scale=branch_scale, branch_exponent=branch_exponent)
     return preact_residual_kernels(
         _validate.kernel("K0", K0),
         depth,
         get_activation(activation, alpha),
         sigma_w2=sigma_w2,
         sigma_b2=sigma_b2,
-        branch_multiplier=mult,
+        branch_scale=mult,
     )
 
 
 def relu_log_sq_norm(
-    q0: float, depth: int, *, tau: float = 1.0, sigma_w2: float = 1.0, exponent: float = 0.5
+    q0: float,
+    depth: int,
+    *,
+    branch_scale: float = 1.0,
+    sigma_w2: float = 1.0,
+    branch_exponent: float = 0.5,
 ) -> float:
     """Closed form ln q^(L) of the infinite-width ReLU recursion with branch τL^(−a), no bias.
 
@@ -159,13 +166,18 @@ def relu_log_sq_norm(
     → ln q0 for a > ½ (our derivation of the paper's "only nontrivial scaling").
     """
     q0 = _validate.positive("q0", q0)
-    mult = branch_multiplier(depth, tau=tau, exponent=exponent)
+    mult = branch_multiplier(depth, branch_scale=branch_scale, branch_exponent=branch_exponent)
     sigma_w2 = _validate.variance("sigma_w2", sigma_w2)
     return math.log(q0) + depth * math.log1p(sigma_w2 * mult**2 / 2)
 
 
 def relu_growth_exponent(
-    exponent: float, depth_lo: int, depth_hi: int, *, tau: float = 1.0, sigma_w2: float = 1.0
+    branch_exponent: float,
+    depth_lo: int,
+    depth_hi: int,
+    *,
+    branch_scale: float = 1.0,
+    sigma_w2: float = 1.0,
 ) -> float:
     """Growth exponent of the ReLU log-norm between two depths, from :func:`relu_log_sq_norm`.
 
@@ -176,7 +188,7 @@ def relu_growth_exponent(
     depth_hi = _validate.integer("depth_hi", depth_hi)
     if depth_hi <= depth_lo:
         raise ValueError(f"depth_hi: must exceed depth_lo = {depth_lo}, got {depth_hi}")
-    kw = dict(tau=tau, sigma_w2=sigma_w2, exponent=exponent)
+    kw = dict(branch_scale=branch_scale, sigma_w2=sigma_w2, branch_exponent=branch_exponent)
     ratio = relu_log_sq_norm(1.0, depth_hi, **kw) / relu_log_sq_norm(1.0, depth_lo, **kw)
     return math.log(ratio) / math.log(depth_hi / depth_lo)
 
@@ -191,7 +203,7 @@ def limiting_kernel(
     activation: str | Activation = "relu",
     *,
     alpha: float | None = None,
-    tau: float = 1.0,
+    branch_scale: float = 1.0,
     sigma_w2: float = 1.0,
     sigma_b2: float = 0.0,
     rtol: float = 1e-12,
@@ -208,12 +220,12 @@ def limiting_kernel(
     K0 = _validate.kernel("K0", K0)
     times = _times(t)
     phi = get_activation(activation, alpha)
-    tau, sw, sb = _scales(tau, sigma_w2, sigma_b2)
+    branch_scale, sw, sb = _scales(branch_scale, sigma_w2, sigma_b2)
     rtol = _validate.positive("rtol", rtol)
     atol = _validate.positive("atol", atol)
     k = K0.shape[0]
     iu = np.triu_indices(k)
-    rate = tau**2
+    rate = branch_scale**2
 
     def unpack(y: np.ndarray) -> np.ndarray:
         Q = np.empty((k, k))
@@ -279,7 +291,7 @@ def _relu_correlation(c0: float, s: float) -> float:
 
 
 def relu_limiting_kernel(
-    K0: ArrayLike, t: ArrayLike, *, tau: float = 1.0, sigma_w2: float = 1.0
+    K0: ArrayLike, t: ArrayLike, *, branch_scale: float = 1.0, sigma_w2: float = 1.0
 ) -> np.ndarray:
     """Closed form of the ReLU flow without bias (our derivation).
 
@@ -290,8 +302,8 @@ def relu_limiting_kernel(
     """
     K0 = _validate.kernel("K0", K0)
     times = _times(t)
-    tau, sw, _ = _scales(tau, sigma_w2, 0.0)
-    s = sw * tau**2
+    branch_scale, sw, _ = _scales(branch_scale, sigma_w2, 0.0)
+    s = sw * branch_scale**2
     q0 = np.diag(K0)
     if np.any(q0 <= 0):
         raise ValueError("K0: the ReLU closed form needs a positive diagonal")
@@ -311,7 +323,7 @@ def linear_limiting_kernel(
     K0: ArrayLike,
     t: ArrayLike,
     *,
-    tau: float = 1.0,
+    branch_scale: float = 1.0,
     sigma_w2: float = 1.0,
     sigma_b2: float = 0.0,
 ) -> np.ndarray:
@@ -322,11 +334,11 @@ def linear_limiting_kernel(
     """
     K0 = _validate.kernel("K0", K0)
     times = _times(t)
-    tau, sw, sb = _scales(tau, sigma_w2, sigma_b2)
+    branch_scale, sw, sb = _scales(branch_scale, sigma_w2, sigma_b2)
     if sw == 0:
-        return K0 + tau**2 * sb * times[:, None, None]
+        return K0 + branch_scale**2 * sb * times[:, None, None]
     shift = sb / sw
-    return (K0 + shift) * np.exp(sw * tau**2 * times)[:, None, None] - shift
+    return (K0 + shift) * np.exp(sw * branch_scale**2 * times)[:, None, None] - shift
 
 
 def diagonal_flow(
@@ -335,7 +347,7 @@ def diagonal_flow(
     activation: str | Activation = "relu",
     *,
     alpha: float | None = None,
-    tau: float = 1.0,
+    branch_scale: float = 1.0,
     sigma_w2: float = 1.0,
     sigma_b2: float = 0.0,
 ) -> np.ndarray:
@@ -349,10 +361,10 @@ def diagonal_flow(
     q0 = _validate.variance("q0", q0)
     times = _times(t)
     phi = get_activation(activation, alpha)
-    tau, sw, sb = _scales(tau, sigma_w2, sigma_b2)
+    branch_scale, sw, sb = _scales(branch_scale, sigma_w2, sigma_b2)
 
     def drift(q: float) -> float:
-        return tau**2 * (sw * float(variance_map(phi, q)) + sb)
+        return branch_scale**2 * (sw * float(variance_map(phi, q)) + sb)
 
     if drift(q0) <= 0:
         return np.full(len(times), q0)
@@ -409,7 +421,7 @@ def euler_errors(
 
 
 def linear_depth_first_law(
-    width: int, *, tau: float = 1.0, sigma_w2: float = 1.0
+    width: int, *, branch_scale: float = 1.0, sigma_w2: float = 1.0
 ) -> scipy.stats.rv_continuous:
     """Law of ln(q_1/q_0) for a linear 1/√L network at finite width n as L → ∞ (no bias).
 
@@ -419,8 +431,8 @@ def linear_depth_first_law(
     width therefore leaves a log-normal, not Gaussian, norm; it concentrates only as n → ∞.
     """
     width = _validate.integer("width", width)
-    tau = _validate.real("tau", tau, minimum=0.0)
-    s = _validate.variance("sigma_w2", sigma_w2) * tau**2
+    branch_scale = _validate.real("branch_scale", branch_scale, minimum=0.0)
+    s = _validate.variance("sigma_w2", sigma_w2) * branch_scale**2
     return scipy.stats.norm(loc=s * (1 - 2 / width), scale=math.sqrt(4 * s / width))
 
 

@@ -75,11 +75,11 @@ _SMOOTH = ("erf", "tanh", "linear")
 
 
 def _common(
-    depth: int, scale: float, sigma_w2: float, sigma_b2: float, form: str
+    depth: int, branch_scale: float, sigma_w2: float, sigma_b2: float, form: str
 ) -> tuple[int, float, float, float, str]:
     return (
         _validate.integer("depth", depth),
-        _validate.real("scale", scale, minimum=0.0),
+        _validate.real("branch_scale", branch_scale, minimum=0.0),
         _validate.variance("sigma_w2", sigma_w2),
         _validate.variance("sigma_b2", sigma_b2),
         _validate.choice("form", form, FORMS),
@@ -93,7 +93,7 @@ def _common(
 def mean_kernels(
     K0: ArrayLike,
     depth: int,
-    scale: float,
+    branch_scale: float,
     activation: str | Activation = "erf",
     *,
     alpha: float | None = None,
@@ -112,16 +112,16 @@ def mean_kernels(
     ``alpha`` is the α-ReLU power, not α.
     """
     K0 = _validate.kernel("K0", K0)
-    depth, scale, sw, sb, form = _common(depth, scale, sigma_w2, sigma_b2, form)
+    depth, branch_scale, sw, sb, form = _common(depth, branch_scale, sigma_w2, sigma_b2, form)
     phi = get_activation(activation, alpha)
     if form == "two_layer":
-        return _kernels_batched(K0, depth, np.array([scale]), phi, sw, sb, form)[0]
+        return _kernels_batched(K0, depth, np.array([branch_scale]), phi, sw, sb, form)[0]
     if form == "preact":
         return preact_residual_kernels(
-            K0, depth, phi, sigma_w2=sw, sigma_b2=sb, branch_multiplier=scale
+            K0, depth, phi, sigma_w2=sw, sigma_b2=sb, branch_scale=branch_scale
         )
     K, _ = full_residual_kernels(
-        K0, depth, phi, sigma_w2=sw, sigma_b2=sb, sigma_v2=scale**2, sigma_a2=0.0
+        K0, depth, phi, sigma_w2=sw, sigma_b2=sb, sigma_v2=branch_scale**2, sigma_a2=0.0
     )
     return K
 
@@ -199,7 +199,7 @@ def _response_from_kernels(
 def response(
     K0: ArrayLike,
     depth: int,
-    scale: float | ArrayLike,
+    branch_scale: float | ArrayLike,
     activation: str | Activation = "erf",
     *,
     kind: str = "readout",
@@ -231,10 +231,10 @@ def response(
     """
     K0 = _validate.kernel("K0", K0)
     kind = _validate.choice("kind", kind, RESPONSES)
-    scalar = np.ndim(scale) == 0
-    scales = np.atleast_1d(np.asarray(scale, dtype=float))
+    scalar = np.ndim(branch_scale) == 0
+    scales = np.atleast_1d(np.asarray(branch_scale, dtype=float))
     if scales.ndim != 1 or not np.all(np.isfinite(scales)) or np.any(scales < 0):
-        raise ValueError("scale: expected finite residual scales α ≥ 0")
+        raise ValueError("branch_scale: expected finite residual scales α ≥ 0")
     depth, _, sw, sb, form = _common(depth, 0.0, sigma_w2, sigma_b2, form)
     so = _validate.variance("sigma_out2", sigma_out2)
     sr = None if sigma_readout2 is None else _validate.positive("sigma_readout2", sigma_readout2)

@@ -152,7 +152,7 @@ class FiniteSize:
 def finite_size(
     K0: ArrayLike,
     depth: int,
-    scale: float,
+    branch_scale: float,
     activation: str | Activation = "erf",
     *,
     sigma_w2: float = 1.0,
@@ -204,7 +204,7 @@ def finite_size(
     ``gaussian.kernel_map`` (the mean-field kernel; and E[φ(H^0)φ(H^L)] across layers).
     """
     K0 = _validate.kernel("K0", K0)
-    depth, scale, sw, sb, _ = _common(depth, scale, sigma_w2, sigma_b2, "preact")
+    depth, branch_scale, sw, sb, _ = _common(depth, branch_scale, sigma_w2, sigma_b2, "preact")
     if sw <= 0:
         raise ValueError("sigma_w2: the 1/N theory needs σ_w² > 0")
     phi = get_activation(activation)
@@ -224,7 +224,7 @@ def finite_size(
     nodes = tuple(_validate.integer("nodes", n, minimum=4) for n in nodes)
     if len(nodes) != 2:
         raise ValueError("nodes: expected (one-layer, two-layer) node counts")
-    a2 = scale**2
+    a2 = branch_scale**2
     core = _Core(phi, k, n_t, sw, nodes)
     P2 = P * P
     bias = np.zeros((P, P))
@@ -241,7 +241,7 @@ def finite_size(
         if layer < depth:
             K[layer + 1] = K[layer] + a2 * (m[layer].reshape(P, P) + bias)
     closed = preact_residual_kernels(
-        K0[:k, :k], depth, phi, sigma_w2=sw, sigma_b2=sb, branch_multiplier=scale
+        K0[:k, :k], depth, phi, sigma_w2=sw, sigma_b2=sb, branch_scale=branch_scale
     )
     norm = np.abs(closed).max(axis=(1, 2))[:, None, None]
     err = float(np.max(np.abs(K[:, :k, :k] - closed) / norm))
@@ -380,7 +380,7 @@ def finite_size(
 def tangent_kernels(
     K0: ArrayLike,
     depth: int,
-    scale: float,
+    branch_scale: float,
     activation: str | Activation = "erf",
     *,
     sigma_w2: float = 1.0,
@@ -395,7 +395,7 @@ def tangent_kernels(
     an orthogonal tangent (K0_ht = 0) gives :func:`response` ``kind="jacobian"`` times K0_tt.
     """
     K0 = _validate.kernel("K0", K0, 2)
-    depth, scale, sw, sb, _ = _common(depth, scale, sigma_w2, sigma_b2, "preact")
+    depth, branch_scale, sw, sb, _ = _common(depth, branch_scale, sigma_w2, sigma_b2, "preact")
     phi = get_activation(activation)
     nodes = _validate.integer("nodes", nodes, minimum=4)
     core = _Core(phi, 1, 1, sw, (nodes, 4))
@@ -404,14 +404,14 @@ def tangent_kernels(
     K = np.empty((depth + 1, 2, 2))
     K[0] = K0
     for layer in range(depth):
-        K[layer + 1] = K[layer] + scale**2 * (core.field(K[layer]).reshape(2, 2) + bias)
+        K[layer + 1] = K[layer] + branch_scale**2 * (core.field(K[layer]).reshape(2, 2) + bias)
     return K
 
 
 def response_finite_size(
     K0: ArrayLike,
     depth: int,
-    scale: float,
+    branch_scale: float,
     activation: str | Activation = "erf",
     *,
     kind: str = "jacobian",
@@ -439,13 +439,13 @@ def response_finite_size(
     kw = dict(sigma_w2=sigma_w2, sigma_b2=sigma_b2, nodes=nodes)
     if kind == "jacobian":
         q0 = float(K0[0, 0])
-        fs = finite_size(np.diag([q0, 1.0]), depth, scale, activation, n_tangents=1, **kw)
+        fs = finite_size(np.diag([q0, 1.0]), depth, branch_scale, activation, n_tangents=1, **kw)
         return fs.kernel[:, 1, 1], fs.mean_correction[:, 1, 1]
     if kind == "q":
         q0 = float(K0[0, 0])
         h = rel * q0
-        up = finite_size([[q0 + h]], depth, scale, activation, **kw)
-        dn = finite_size([[q0 - h]], depth, scale, activation, **kw)
+        up = finite_size([[q0 + h]], depth, branch_scale, activation, **kw)
+        dn = finite_size([[q0 - h]], depth, branch_scale, activation, **kw)
         return (
             (up.kernel[:, 0, 0] - dn.kernel[:, 0, 0]) / (2 * h),
             (up.mean_correction[:, 0, 0] - dn.mean_correction[:, 0, 0]) / (2 * h),
@@ -454,8 +454,8 @@ def response_finite_size(
         raise ValueError(f"K0: kind {kind!r} needs a 2×2 kernel, got shape {K0.shape}")
     h = rel * math.sqrt(K0[0, 0] * K0[1, 1])
     E = np.array([[0.0, 1.0], [1.0, 0.0]])
-    up = finite_size(K0 + h * E, depth, scale, activation, **kw)
-    dn = finite_size(K0 - h * E, depth, scale, activation, **kw)
+    up = finite_size(K0 + h * E, depth, branch_scale, activation, **kw)
+    dn = finite_size(K0 - h * E, depth, branch_scale, activation, **kw)
     if kind == "kernel":
         pairs = ((up.kernel, dn.kernel), (up.mean_correction, dn.mean_correction))
         factor = 1.0

@@ -120,11 +120,11 @@ def preact_residual_kernels(
     alpha: float | None = None,
     sigma_w2: float = 1.0,
     sigma_b2: float = 0.0,
-    branch_multiplier: float = 1.0,
+    branch_scale: float = 1.0,
 ) -> np.ndarray:
     """Pre-activation residual h' = h + α(W φ(h) + b):  K' = K + α²(σ_w² E[φφ](K) + σ_b²)."""
     phi = get_activation(activation, alpha)
     sw, sb = _validate.variance("sigma_w2", sigma_w2), _validate.variance("sigma_b2", sigma_b2)
-    a2 = _validate.real("branch_multiplier", branch_multiplier) ** 2
+    a2 = _validate.real("branch_scale", branch_scale) ** 2
     kmap = _kmap(phi)
     return _iterate(K0, depth, lambda K: K + a2 * (sw * kmap(K) + sb))

@@ -32,7 +32,7 @@ homogeneous, Vψ_α(q) = c_α q^α, Wψ_α = q^α F_α(c), Vψ̇_α(q) = α² c_
 erf, linear) use ``gaussian.variance_map``/``pair_expectation`` (accurate panelled quadrature).
 
 Asymptotic laws (:func:`asymptotic_laws`, reconstruction §2.6–2.7, re-derived in the
-docstrings) and exponent fits with their uncertainty (:func:`fit_slope`) complete the module.
+docstrings) complete the module; their exponents are fitted with ``estimators.fit_slope``.
 """
 
 from __future__ import annotations
@@ -43,12 +43,10 @@ from typing import Any
 
 import numpy as np
 import scipy.optimize
-import scipy.special as sp
 from numpy.typing import ArrayLike
 
 from .. import _validate
 from ..activations import Activation, get_activation
-from ..estimators import SlopeFit, fit_slope, fit_slope_of_mean  # re-exported (moved)
 from ..gaussian import (
     alpha_relu_kernel,
     alpha_relu_variance_constant,
@@ -60,15 +58,10 @@ __all__ = [
     "ARCHITECTURES",
     "Law",
     "MeanField",
-    "SlopeFit",
     "alpha_relu_cosine_fixed_point",
     "alpha_relu_expansion_coefficient",
-    "alpha_relu_kernel_hypergeometric",
-    "alpha_relu_kernel_recurrence",
     "asymptotic_laws",
     "feedforward_length_fixed_point",
-    "fit_slope",
-    "fit_slope_of_mean",
     "mean_field",
     "sigma_w2_level_set",
     "tanh_cosine_fixed_point",
@@ -459,51 +452,6 @@ def alpha_relu_expansion_coefficient(alpha: float) -> float:
     return -num / den
 
 
-def alpha_relu_kernel_recurrence(c: ArrayLike, alpha: float) -> np.ndarray:
-    r"""F_α(c) from F_{α−1}, F_{α−2} by the three-term recurrence in α (reconstruction §2.5, I2).
-
-        F_α(c) = (2α − 1) c F_{α−1}(c) + (α − 1)² (1 − c²) F_{α−2}(c),    α > 1.
-
-    It follows from Price's identity F′_α = α² F_{α−1} and the Gaussian integration by parts
-    in the Bessel representation; e.g. F₂ = 3c F₁ + (1 − c²) F₀ (Cho & Saul). A check of the
-    closed form of ``gaussian.alpha_relu_kernel``, not a faster route.
-    """
-    a = _validate.real("alpha", alpha, minimum=1.0, strict=True)
-    c = _validate.real_array("c", c)
-    if np.any(np.abs(c) >= 1):
-        raise ValueError("c: the recurrence is used for |c| < 1")
-    f1 = alpha_relu_kernel(c, a - 1)
-    f2 = alpha_relu_kernel(c, a - 2)
-    return (2 * a - 1) * c * f1 + (a - 1) ** 2 * (1 - c * c) * f2
-
-
-def alpha_relu_kernel_hypergeometric(c: ArrayLike, alpha: float) -> np.ndarray:
-    r"""F_α(c) = E[X₊^α Y₊^α] from the even/odd split in c (reconstruction §2.5, derived there):
-
-        F_α(c) = 2^α/(4π) Γ((α+1)/2)² ₂F₁(−α/2, −α/2; ½; c²)
-               + 2^α c/(2π) Γ(α/2+1)² ₂F₁((1−α)/2, (1−α)/2; 3/2; c²).
-
-    An independent closed form for the kernel figure and the tests (``gaussian.alpha_relu_kernel``
-    uses the Euler-transformed ₂F₁ in (1+c)/2). The two terms cancel as c → −1, so this form
-    loses relative accuracy there (absolute error stays ~1e-15 for α ≤ 2).
-    """
-    a = _validate.positive("alpha", alpha)
-    c = _validate.real_array("c", c)
-    if not np.all(np.isfinite(c)) or np.any(np.abs(c) > 1):
-        raise ValueError("c: correlations must lie in [−1, 1]")
-    even = (
-        2**a / (4 * math.pi) * math.gamma((a + 1) / 2) ** 2 * sp.hyp2f1(-a / 2, -a / 2, 0.5, c * c)
-    )
-    odd = (
-        2**a
-        * c
-        / (2 * math.pi)
-        * math.gamma(a / 2 + 1) ** 2
-        * sp.hyp2f1((1 - a) / 2, (1 - a) / 2, 1.5, c * c)
-    )
-    return even + odd
-
-
 def feedforward_length_fixed_point(
     activation: str | Activation,
     *,
@@ -550,7 +498,7 @@ class Law:
 
     @property
     def fit(self) -> str | None:
-        """The ``x_scale`` of :func:`fit_slope` that estimates ``exponent`` (None: no slope)."""
+        """The ``x_scale`` of ``estimators.fit_slope`` estimating ``exponent`` (None: no slope)."""
         return {"power": "log", "exp-sqrt": "sqrt", "exponential": "linear"}.get(self.kind)
 
 

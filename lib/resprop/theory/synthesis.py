@@ -70,10 +70,14 @@ THEORIES = ("mean field", "log-Gaussian", "ODE limit")
 KERNEL_THEORIES = ("mean field", "ODE limit")
 
 
-def branch_variance(depth: int, *, branch_scale: float, exponent: float, sigma_w2: float) -> float:
+def branch_variance(
+    depth: int, *, branch_scale: float, branch_exponent: float, sigma_w2: float
+) -> float:
     """c = α²σ_w² with α = a₀ L^(−a): the branch variance of the equivalent LNR21 network."""
     depth = _validate.integer("depth", depth)
-    alpha = depth_limit.branch_multiplier(depth, tau=branch_scale, exponent=exponent)
+    alpha = depth_limit.branch_multiplier(
+        depth, branch_scale=branch_scale, branch_exponent=branch_exponent
+    )
     return alpha**2 * _validate.variance("sigma_w2", sigma_w2)
 
 
@@ -83,7 +87,7 @@ def kernel_predictions(
     activation: str = "relu",
     *,
     branch_scale: float = 1.0,
-    exponent: float = 0.0,
+    branch_exponent: float = 0.0,
     sigma_w2: float = 2.0,
 ) -> dict[str, np.ndarray]:
     """Final k×k kernel of the network {h^l} with input kernel K0, per :data:`KERNEL_THEORIES`.
@@ -96,17 +100,19 @@ def kernel_predictions(
     K0 = _validate.kernel("K0", K0)
     L = _validate.integer("depth", depth)
     a0 = _validate.positive("branch_scale", branch_scale)
-    a = _validate.real("exponent", exponent)
+    a = _validate.real("branch_exponent", branch_exponent)
     sw = _validate.variance("sigma_w2", sigma_w2)
     K = kernels.preact_residual_kernels(
         K0,
         L,
         activation,
         sigma_w2=sw,
-        branch_multiplier=depth_limit.branch_multiplier(L, tau=a0, exponent=a),
+        branch_scale=depth_limit.branch_multiplier(L, branch_scale=a0, branch_exponent=a),
     )
-    tau = a0 * L ** (0.5 - a)
-    Q = depth_limit.limiting_kernel(K0, [0.0, 1.0], activation, tau=tau, sigma_w2=sw)
+    branch_scale = a0 * L ** (0.5 - a)
+    Q = depth_limit.limiting_kernel(
+        K0, [0.0, 1.0], activation, branch_scale=branch_scale, sigma_w2=sw
+    )
     return {"mean field": K[-1], "ODE limit": Q[-1]}
 
 
@@ -123,7 +129,7 @@ def log_norm_predictions(
     depth: int,
     *,
     branch_scale: float = 1.0,
-    exponent: float = 0.0,
+    branch_exponent: float = 0.0,
     sigma_w2: float = 2.0,
     activation: str = "relu",
 ) -> dict[str, tuple[float, float]]:
@@ -138,14 +144,14 @@ def log_norm_predictions(
     n = _validate.integer("width", width)
     L = _validate.integer("depth", depth)
     a0 = _validate.positive("branch_scale", branch_scale)
-    a = _validate.real("exponent", exponent)
+    a = _validate.real("branch_exponent", branch_exponent)
     det = kernel_predictions(
-        np.ones((1, 1)), L, activation, branch_scale=a0, exponent=a, sigma_w2=sigma_w2
+        np.ones((1, 1)), L, activation, branch_scale=a0, branch_exponent=a, sigma_w2=sigma_w2
     )
     out = {name: (float(np.log(K[0, 0])), 0.0) for name, K in det.items()}
     if activation != "relu":
         return out
-    c = branch_variance(L, branch_scale=a0, exponent=a, sigma_w2=sigma_w2)
+    c = branch_variance(L, branch_scale=a0, branch_exponent=a, sigma_w2=sigma_w2)
     lg_mean, lg_var = log_gaussian.log_norm_moments(c, n, L, finite_depth=True)
     return {
         "mean field": out["mean field"],
@@ -159,7 +165,7 @@ def field_theory_log_norm_variance(
     activation: str = "tanh",
     *,
     branch_scale: float = 1.0,
-    exponent: float = 0.5,
+    branch_exponent: float = 0.5,
     sigma_w2: float = 2.0,
     q0: float = 1.0,
 ) -> dict[str, float]:
@@ -175,9 +181,9 @@ def field_theory_log_norm_variance(
     """
     L = _validate.integer("depth", depth)
     a0 = _validate.positive("branch_scale", branch_scale)
-    a = _validate.real("exponent", exponent)
+    a = _validate.real("branch_exponent", branch_exponent)
     q0 = _validate.positive("q0", q0)
-    alpha = depth_limit.branch_multiplier(L, tau=a0, exponent=a)
+    alpha = depth_limit.branch_multiplier(L, branch_scale=a0, branch_exponent=a)
     fs = field_theory.finite_size([[q0]], L, alpha, activation, sigma_w2=sigma_w2)
     K = float(fs.kernel[-1, 0, 0])
     return {
