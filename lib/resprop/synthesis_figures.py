@@ -174,7 +174,7 @@ def collapse_figure(
     ax.set_xlabel("depth $L$")
     ax.set_ylabel(r"$n\,\mathrm{Var}\ln(q_L/q_0)\; / \;(\tau^2\sigma_w^2 L^{1-2a})$")
     ax.set_title(
-        f"Collapse test, ReLU, $\tau^2\\sigma_w^2$ = {total:g}; points: "
+        f"Collapse test, ReLU, $\\tau^2\\sigma_w^2$ = {total:g}; points: "
         + ", ".join(f"n = {n} ({m})" for n, m in zip(widths, MARKERS, strict=False))
         + f", {n_networks} nets, ±2 SE",
         fontsize=8,
