@@ -91,11 +91,14 @@ ch.declare(
 # \text{feed-forward:}\quad & h^{(l)} = W^{(l)} \phi(h^{(l-1)}) + b^{(l)}, \\
 # \text{reduced residual:}\quad & x^{(l)} = x^{(l-1)} + W^{(l)} \phi(x^{(l-1)}) + b^{(l)}, \\
 # \text{full residual:}\quad & x^{(l)} = x^{(l-1)} + V^{(l)} \phi(W^{(l)} x^{(l-1)} + b^{(l)}) + a^{(l)}, \\
-# \text{pre-activation:}\quad & h^{(l)} = h^{(l-1)} + \alpha \big(W^{(l)} \phi(h^{(l-1)}) + b^{(l)}\big),
+# \text{pre-activation:}\quad & h^{(l)} = h^{(l-1)} + \tau L^{-a} \big(W^{(l)} \phi(h^{(l-1)}) + b^{(l)}\big),
 # \end{aligned}
 # $$ (families)
 #
-# where $\alpha$ is the *residual branch scale*, a constant or $\alpha = \tau/\sqrt{L}$.
+# where $\tau$ is the *residual branch scale* and $a$ its exponent: a constant scale is $a = 0$
+# (Fischer et al.), Hayou & Yang's $\tau/\sqrt{L}$ is $a = \tfrac12$. Papers write $\alpha$ for
+# the branch scale; the book writes $\tau$ because $\alpha$ is the power of the α-ReLU
+# $\phi(x) = x_+^\alpha$.
 # For $k$ inputs $x_1, \dots, x_k$ the **kernel** is $K^{(l)}_{ab} = x_a^{(l)} \cdot x_b^{(l)}/n$;
 # its diagonal $q^{(l)}_a = K^{(l)}_{aa}$ is the squared length and
 # $c^{(l)}_{ab} = K_{ab}/\sqrt{K_{aa} K_{bb}}$ the correlation (cosine) between two inputs.
@@ -392,11 +395,11 @@ ch.record(
 # and every check compares a theory value with a measurement **and** names the competing
 # hypothesis it must be able to reject (its value is computed by the library too: a naive
 # closure, another exponent, the linear network above). With tolerance
-# $\tau = n_{\rm se}\cdot\mathrm{SE} + $ (a stated model tolerance), a check is
+# $\Delta = n_{\rm se}\cdot\mathrm{SE} + $ (a stated model tolerance), a check is
 #
-# * **not decidable at this profile** if $|\text{alternative} - \text{theory}| \le \tau$: the
+# * **not decidable at this profile** if $|\text{alternative} - \text{theory}| \le \Delta$: the
 #   test has no power, and the record says what standard error would decide it;
-# * **reproduced** if, otherwise, $|\text{measured} - \text{theory}| \le \tau$;
+# * **reproduced** if, otherwise, $|\text{measured} - \text{theory}| \le \Delta$;
 # * **not reproduced** if not.
 #
 # A claim is *not reproduced* if any check is, *not decidable* if any check is, and

@@ -242,8 +242,8 @@ ch.record(
 # infinite-width kernel:
 #
 # * the **1/√L ResNet** {eq}`hy-resnet`, against the ODE limit $Q_1$;
-# * a ResNet with an **$O(1)$ branch** ($\alpha = 1$: `PreActResidual` with `branch_exponent=0`),
-#   against its depth-$L$ recursion (which itself grows like $1.5^L$ and has no depth limit);
+# * a ResNet with an **$O(1)$ branch** (multiplier $\tau = 1$: `PreActResidual` with
+#   `branch_exponent=0`), against its depth-$L$ recursion (which itself grows like $1.5^L$ and has no depth limit);
 # * the **ReLU MLP** $h' = W\phi(h)$ with He initialisation $\sigma_w^2 = 2$, against its
 #   depth-$L$ recursion (`theory.kernels.feedforward_kernels`).
 #
@@ -354,7 +354,7 @@ ch.record(
 # %% [markdown]
 # ## Claim 2: $1/\sqrt L$ is the only nontrivial scaling
 #
-# With branch factor $\alpha = L^{-a}$ the infinite-width ReLU recursion is solvable:
+# With branch multiplier $\tau L^{-a}$, $\tau = 1$, the infinite-width ReLU recursion is solvable:
 # $E[\mathrm{ReLU}(z)^2] = q/2$ gives (`depth_limit.relu_log_sq_norm`)
 #
 # $$
@@ -365,7 +365,7 @@ ch.record(
 #
 # For $a > \tfrac12$ the correlation freezes too: the network tends to the identity. The
 # finite-width fluctuations follow the same exponent: each block adds a martingale increment
-# of variance $\approx 4\alpha^2\sigma_w^2 (\psi/q)/n$ to $\ln q$, so $\mathrm{Var}\ln(q_L/q_0)
+# of variance $\approx 4\tau^2 L^{-2a}\sigma_w^2 (\psi/q)/n$ to $\ln q$, so $\mathrm{Var}\ln(q_L/q_0)
 # \propto L^{1-2a}/n$ (our derivation, leading order): it grows with depth for $a < \tfrac12$
 # — wide-then-deep and deep-then-wide disagree — and vanishes for $a > \tfrac12$.
 

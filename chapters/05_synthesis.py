@@ -20,8 +20,8 @@
 #
 # $$
 # h^{0} \sim \mathcal N(0, I_n), \qquad
-# h^{l} = h^{l-1} + \alpha\, W^{l} \phi\big(h^{l-1}\big), \quad
-# \alpha = a_0 L^{-a}, \quad W^l_{ij} \sim \mathcal N(0, \sigma_w^2/n),
+# h^{l} = h^{l-1} + \tau L^{-a}\, W^{l} \phi\big(h^{l-1}\big), \quad
+# W^l_{ij} \sim \mathcal N(0, \sigma_w^2/n),
 # $$ (syn-resnet)
 #
 # with $\phi$ = ReLU, no biases, width $n$ and depth $L$, and asks of the log output norm
@@ -32,20 +32,20 @@
 # * **mean field** ({cite:t}`yang2017meanfield`, $n \to \infty$ first): $q_L/q_0 = A^L$ with
 #   $A = 1 + c/2$, deterministic;
 # * **log-Gaussian** ({cite:t}`li2021loggaussian`, $L/n = \beta$ fixed): given $h^{l-1}$ the
-#   branch has i.i.d. $\mathcal N(0, \alpha^2\sigma_w^2 \|\phi(h)\|^2/n)$ coordinates, so
+#   branch has i.i.d. $\mathcal N(0, \tau^2 L^{-2a}\sigma_w^2 \|\phi(h)\|^2/n)$ coordinates, so
 #   {eq}`syn-resnet` is in law the network of {ref}`chapter-02` with **branch variance
-#   $c = \alpha^2\sigma_w^2 = a_0^2\sigma_w^2 L^{-2a}$**, and $\ln(q_L/q_0) - L\ln A$ is Gaussian
+#   $c = \tau^2\sigma_w^2 L^{-2a}$**, and $\ln(q_L/q_0) - L\ln A$ is Gaussian
 #   with mean and variance of order $L/n$ (we use {ref}`chapter-02`'s leading-order theory summed over
 #   the $L$ actual blocks);
 # * **ODE limit** ({cite:t}`hayou2023commute`, $a = \tfrac12$): the kernel follows the flow
-#   $dQ/dt = \tau^2\sigma_w^2 Q/2$ to $t = 1$; we evaluate it with $\tau = a_0 L^{1/2-a}$, the
-#   depth-continuum of the same network, deterministic;
+#   $dQ/dt = \tau^2\sigma_w^2 Q/2$ to $t = 1$; we evaluate it with $\tau L^{1/2-a}$ in place of
+#   $\tau$, the depth-continuum of the same network, deterministic;
 # * **finite-size field theory** ({cite:t}`fischer2023fieldtheory`): our reconstruction
 #   ({ref}`chapter-04`) covers smooth activations only, so it makes no prediction for ReLU here.
 #
 # ```{admonition} What is ours
 # :class: warning
-# The map, the mapping $c = a_0^2\sigma_w^2 L^{-2a}$, the "depth-continuum" reading of the
+# The map, the mapping $c = \tau^2\sigma_w^2 L^{-2a}$, the "depth-continuum" reading of the
 # ODE for $a \neq \tfrac12$, the scoring rule and the three regime constants below are this
 # book's, derived here from the reconstructions of {ref}`chapter-01` to {ref}`chapter-04` (the papers' full texts were not
 # available to us). The quick profile is CPU-sized ($n \le 128$, 1000 networks per point), not
@@ -143,7 +143,7 @@ ch.save(
     f"smallest W₂ distance (numbers: each theory's distance in nats), grey = none within "
     f"{size.threshold:g} nats + 4 SE. Top: ReLU, {B} networks per point; bottom: tanh, {BK} "
     f"networks per point (no log-Gaussian theory). Widths n ∈ {size.widths}, β = L/n ∈ "
-    f"{size.betas}, branch exponents a ∈ {size.exponents}, a₀ = {size.branch_scale:g}, σ_w² = "
+    f"{size.betas}, branch exponents a ∈ {size.exponents}, τ = {size.branch_scale:g}, σ_w² = "
     f"{size.sigma_w2:g}; gram sampler, profile {ch.profile}. Points won (ReLU): {counts}.",
     alt="Two rows of coloured grids over branch exponent and depth-to-width ratio, one per "
     "width: which theory wins at each point",
@@ -197,8 +197,8 @@ ch.record("05-8", *decision.checks, figure="map", note=decision.note)
 # ## The kernel: where does the correlation go?
 #
 # The map so far looks at one input. With two inputs of correlation $\rho_0$, the mean-field
-# recursion $K' = K + \alpha^2\sigma_w^2\,\mathbb E[\phi\phi^\top](K)$ and the ODE limit
-# $dQ/dt = \tau^2\sigma_w^2\,\mathbb E[\phi\phi^\top](Q)$ each predict a deterministic final
+# recursion $K' = K + \tau^2 L^{-2a}\sigma_w^2\,\mathbb E[\phi\phi^\top](K)$ and the ODE limit
+# $dQ/dt = \tau^2 L^{1-2a}\sigma_w^2\,\mathbb E[\phi\phi^\top](Q)$ each predict a deterministic final
 # correlation $\rho_L$ (`synthesis.kernel_predictions`). We compare them with the mean over
 # networks of the measured $\rho_L$ (standard error $\mathrm{sd}/\sqrt{B}$,
 # `estimators.mean_se`); a point is coloured by the closer theory, and marked *none* when even
@@ -232,7 +232,7 @@ print("kernel points won:", kcounts)
 # colour is decided by noise and both are right: the measured $\rho_L$ lies within a few SE of
 # them. Where they differ, $a \le \tfrac14$, the **mean-field recursion is the better
 # prediction** for both activations: the ODE is the depth-continuum of the network and misses
-# the discreteness of blocks with a branch variance $c = a_0^2\sigma_w^2 L^{-2a}$ of order one
+# the discreteness of blocks with a branch variance $c = \tau^2\sigma_w^2 L^{-2a}$ of order one
 # (ReLU correlations are pushed towards 1, tanh ones towards 0, and the ODE overshoots both).
 # For tanh the mean field is then right to within the SE at each width (extrapolated to
 # $n \to \infty$ the SE grows threefold and the tanh test can no longer tell the two theories
@@ -268,7 +268,7 @@ ch.record("05-10", *kernel["05-10"].checks, figure="kernel_map", note=kernel["05
 # scaling is right but **the constant is not one constant**. Chapter 2's variance has a part
 # from the interlayer correlations of the ReLU signs, and a coordinate's sign stays correlated
 # for about $4/c$ blocks ($\rho = A^{-1/2} \approx e^{-c/4}$ per block). So, with
-# $C = a_0^2\sigma_w^2$ (`synthesis.small_c_slope`, `synthesis.critical_variance`):
+# $C = \tau^2\sigma_w^2$ (`synthesis.small_c_slope`, `synthesis.critical_variance`):
 #
 # * $a < \tfrac12$ ($L \gg 4/c$): $n\,\mathrm{Var} \to s^2(c)L$ with
 #   $s^2(c)/c \to 2 + 2\int_0^1 \kappa(t)/t\,dt \approx 7.39$;
@@ -288,8 +288,8 @@ collapse_fig = figs.collapse_figure(grid, B, branch_scale=size.branch_scale, sig
 ch.save(
     collapse_fig,
     "collapse",
-    caption=f"Collapse test, ReLU: n·Var ln(q_L/q_0)/(a₀²σ_w² L^(1−2a)) against depth L for "
-    f"every branch exponent a (colours), a₀²σ_w² = {C_TOTAL:g}; points: widths {marks}, {B} "
+    caption=f"Collapse test, ReLU: n·Var ln(q_L/q_0)/(τ²σ_w² L^(1−2a)) against depth L for "
+    f"every branch exponent a (colours), τ²σ_w² = {C_TOTAL:g}; points: widths {marks}, {B} "
     f"networks per point, ±2 SE; lines: the leading-order log-Gaussian variance summed over "
     f"the L blocks; dashed: its three limiting constants. Gram sampler, profile {ch.profile}. "
     "A single constant would put every point on one horizontal line.",

@@ -2,7 +2,7 @@
 exact special cases, independent computations and Monte Carlo.
 
 Monte Carlo setting of the notes' validation: erf, σ_w² = 1, σ_b² = 0, one input with q⁰ = 1,
-residual scale α = 0.7, depth L = 10 (q^L ≈ 3.7), Gaussian input layer (input_dim set).
+residual scale τ = 0.7, depth L = 10 (q^L ≈ 3.7), Gaussian input layer (input_dim set).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def test_mean_kernels_reuse_theory_kernels_and_batched_path_agrees():
 
 
 def test_two_layer_block_is_two_preact_maps_composed():
-    """K' = K + α²(σ_w² E_H[φφᵀ] + σ_b²), H = σ_w² E_K[φφᵀ]: one step by hand."""
+    """K' = K + τ²(σ_w² E_H[φφᵀ] + σ_b²), H = σ_w² E_K[φφᵀ]: one step by hand."""
     K = ft.mean_kernels(K0_PAIR, 1, 0.5, "erf", sigma_w2=1.7, sigma_b2=0.1, form="two_layer")
     H = 1.7 * kernel_map("erf", K0_PAIR)
     np.testing.assert_allclose(K[1], K0_PAIR + 0.25 * (1.7 * kernel_map("erf", H) + 0.1))
@@ -87,13 +87,13 @@ def test_jacobian_response_is_the_c_to_one_limit_and_the_tangent_recursion():
 
 
 # ---------------------------------------------------------------------------------------------
-# α*
+# τ*
 
 
 def test_optimal_scale_scales_exactly_as_inverse_sigma_w_in_the_preact_form():
     a1 = ft.optimal_scale(K0_PAIR, 50, sigma_w2=1.0)
     a4 = ft.optimal_scale(K0_PAIR, 50, sigma_w2=4.0)
-    assert a1 == pytest.approx(2.0 * a4, rel=1e-5)  # α and σ_w² enter as α²σ_w² only
+    assert a1 == pytest.approx(2.0 * a4, rel=1e-5)  # τ and σ_w² enter as τ²σ_w² only
     full1 = ft.optimal_scale(K0_PAIR, 50, sigma_w2=1.0, form="full")
     full4 = ft.optimal_scale(K0_PAIR, 50, sigma_w2=4.0, form="full")
     assert full1 == pytest.approx(a1, rel=1e-5)  # the forms coincide at σ_w² = 1, σ_b² = 0
@@ -101,12 +101,12 @@ def test_optimal_scale_scales_exactly_as_inverse_sigma_w_in_the_preact_form():
     lo, hi = ft.near_optimal_range(K0_PAIR, 50, fraction=0.9)
     chi = ft.response(K0_PAIR, 50, [lo, a1, hi])[:, -1]
     np.testing.assert_allclose(chi[[0, 2]], 0.9 * chi[1], rtol=1e-7)
-    for kind in ("kernel", "jacobian", "q"):  # monotone definitions have no interior α*
+    for kind in ("kernel", "jacobian", "q"):  # monotone definitions have no interior τ*
         assert math.isnan(ft.optimal_scale(K0_PAIR, 50, kind=kind))
 
 
 def test_discrete_response_converges_to_the_continuum_at_first_order():
-    """α = √(x/L): the network is forward Euler of the continuum ODE, so the error is O(1/L)."""
+    """τ = √(x/L): the network is forward Euler of the continuum ODE, so the error is O(1/L)."""
     x = 5.0
     chi = float(ft.continuum_response(x, K0_PAIR))
     err = [abs(ft.response(K0_PAIR, L, math.sqrt(x / L))[-1] - chi) for L in (500, 1000)]
@@ -135,7 +135,7 @@ def test_alpha_star_expansion_x_star_and_the_one_over_l_correction():
     assert err1[100] / err1[200] == pytest.approx(4.0, rel=0.1)
     err0 = ft.optimal_scale(K0_PAIR, 200) / e.scale(200, order=0) - 1
     assert err0 == pytest.approx(e.c1 / 200, rel=0.02)
-    # σ_w² enters as α²σ_w² only: the formula's σ_w^(−1) is exact in the discrete network
+    # σ_w² enters as τ²σ_w² only: the formula's σ_w^(−1) is exact in the discrete network
     assert ft.optimal_scale(K0_PAIR, 100, sigma_w2=3.0) == pytest.approx(
         e.scale(100, 1.0) / math.sqrt(3.0) * (1 + err1[100]), rel=1e-5
     )

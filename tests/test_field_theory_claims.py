@@ -1,6 +1,6 @@
 """Tests of resprop.field_theory_claims: the declarations of the field-theory chapter's claims
 and the records that decide them, on small results of resprop.field_theory_experiments (fixed
-seeds) and on results whose verdict is known (the exact α²σ_w² degeneracy, the α* formula)."""
+seeds) and on results whose verdict is known (the exact τ²σ_w² degeneracy, the τ* formula)."""
 
 from __future__ import annotations
 
@@ -53,9 +53,9 @@ def test_kernel_and_response_claims_record_their_checks(ch):
     scan = fx.response_scan(S, np.geomspace(0.05, 5.0, 5), [2, 4], [2, 4], [0.1, 1.0], 8, 50, 4)
     c2b = fcl.record_mean_field_response(ch, scan, S)
     assert [c.label for c in c2b.checks] == [
-        "readout, L = 2, α = 1.0",  # the simulated scale nearest α*(2) ≈ 2.6
-        "readout, L = 4, α = 1.0",
-        "Jacobian (JVP), L = 4, α = 1.0",
+        "readout, L = 2, τ = 1.0",  # the simulated scale nearest τ*(2) ≈ 2.6
+        "readout, L = 4, τ = 1.0",
+        "Jacobian (JVP), L = 4, τ = 1.0",
     ]
     jac = fx.jacobian_finite_size(S, 2, 0.7, [8, 16], 50, 4, (40, 20))
     read = fx.readout_finite_size(S, 2, [0.9], [8, 16], [50, 50], 4, (128, 22))
@@ -84,4 +84,4 @@ def test_trained_optimum_claim(ch):
     )  # fmt: skip
     c5 = fcl.record_trained_optimum(ch, tr)
     assert len(c5.checks) == 2 and c5.figure == "training"
-    assert c5.checks[1].alternative == 0.0 and "Langevin best α" in c5.note
+    assert c5.checks[1].alternative == 0.0 and "Langevin best τ" in c5.note

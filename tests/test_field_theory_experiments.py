@@ -98,7 +98,7 @@ def test_jacobian_and_readout_finite_size_are_seeded_per_width():
     m, se = fx.readout_response(S, 16, 3, 0.9, 200, seed=S.seed_for("readout/N=16"), input_dim=8)
     assert read.mc[0.9, 16] == (16 * (m - read.theory[0.9][0]), 16 * se)
     assert read.a_star == pytest.approx(ft.optimal_scale(S.K0, 3, "erf"), rel=1e-4)
-    assert "α* at L = 3" in fx.describe_response_finite_size(jac, read)
+    assert "τ* at L = 3" in fx.describe_response_finite_size(jac, read)
     with pytest.raises(ValueError, match="nodes"):
         fx.readout_finite_size(S, 3, [0.9], [8], [200], 8, (4, 2))
 
@@ -108,14 +108,14 @@ def test_optimal_scales_formula_and_variants():
     assert opt.star[100] == ft.optimal_scale(S.K0, 100, "erf")
     assert math.isnan(opt.ranges[300][0]) and opt.ranges[10][0] < opt.star[10] < opt.ranges[10][1]
     lo, hi = opt.depth_window
-    assert lo < 100 < 300 < hi  # the band holds α* for these depths (claim 3)
+    assert lo < 100 < 300 < hi  # the band holds τ* for these depths (claim 3)
     with pytest.raises(ValueError, match="band"):
         fx.optimal_scales(S, [10], (0.3, 0.1))
     f = fx.alpha_star_formula(S, opt)
     assert abs(f.err1[-1]) < abs(f.err0[-1]) and abs(f.slope_num + 0.5) < 0.01
     assert abs(f.slope_num - f.slope_th) < 1e-3 and (f.L_a, f.L_b) == (100, 300)
     var = fx.variant_dependence(S, [0.5, 1.0, 2.0], 30)
-    assert var.rows["preact"]["secant"] == pytest.approx(-0.5, abs=1e-5)  # the α²σ_w² degeneracy
+    assert var.rows["preact"]["secant"] == pytest.approx(-0.5, abs=1e-5)  # the τ²σ_w² degeneracy
     assert var.closest != "preact" and "closest to a weak dependence" in var.describe()
     with pytest.raises(ValueError, match="sigma_w2"):
         fx.variant_dependence(S, [2.0, 1.0], 30)
@@ -137,6 +137,6 @@ def test_input_statistics_and_training_scan():
     assert m.shape == (5,) and np.all(se >= 0)
     again = fx.training_scan(S, data, [2, 4], np.geomspace(0.1, 2.0, 5), **kw)
     np.testing.assert_array_equal(again.acc[4], tr.acc[4])  # the streams train/L=…/s
-    assert "L = 4: SGD accuracy" in tr.accuracy_table() and "(L = 2, α* =" in tr.best_scales()
+    assert "L = 4: SGD accuracy" in tr.accuracy_table() and "(L = 2, τ* =" in tr.best_scales()
     with pytest.raises(ValueError, match="langevin_depths"):
         fx.training_scan(S, data, [2], [0.1, 1.0, 2.0], **kw | dict(langevin_depths=[8]))

@@ -57,11 +57,11 @@ def test_response_figures():
 def test_alpha_star_figures():
     opt = fx.optimal_scales(S, [10, 30], BAND)
     ax_l, ax_e = ffig.alpha_star_figure(fx.alpha_star_formula(S, opt), S, BAND).axes
-    assert ax_l.get_title() == "α* against depth" and ax_e.get_title() == "error of the formula"
+    assert ax_l.get_title() == "τ* against depth" and ax_e.get_title() == "error of the formula"
     assert len(ax_l.get_lines()) == 3 + 1  # three correlations and the formula
     var = fx.variant_dependence(S, [0.5, 1.0, 2.0], 10)
     ax_a, ax_s = ffig.alpha_star_variants_figure(var, BAND).axes
-    assert ax_a.get_title() == "α* against σ_w², L = 10" and ax_s.get_ylim() == (-1.6, 0.4)
+    assert ax_a.get_title() == "τ* against σ_w², L = 10" and ax_s.get_ylim() == (-1.6, 0.4)
     assert len(ax_a.get_lines()) == len(var.rows)
 
 
@@ -72,5 +72,5 @@ def test_training_figure():
         batch_size=40, temperature=1e-4, langevin_depths=[2],
     )  # fmt: skip
     ax_a, ax_s = ffig.training_figure(tr, S).axes
-    assert ax_a.get_title().startswith("digits: accuracy against α")
-    assert ax_s.get_title() == "best α against depth" and ax_s.get_yscale() == "log"
+    assert ax_a.get_title().startswith("digits: accuracy against τ")
+    assert ax_s.get_title() == "best τ against depth" and ax_s.get_yscale() == "log"

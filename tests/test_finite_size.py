@@ -2,7 +2,7 @@
 computations and Monte Carlo, and the martingale estimators (``residual_estimators``).
 
 Monte Carlo setting of claim 1: erf, σ_w² = 1, σ_b² = 0, one input with q⁰ = 1, residual scale
-α = 0.7, depth L = 10 (q^L ≈ 3.7), Gaussian input layer (input_dim set).
+τ = 0.7, depth L = 10 (q^L ≈ 3.7), Gaussian input layer (input_dim set).
 """
 
 from __future__ import annotations
@@ -93,9 +93,9 @@ def _simulate(width: int, n_networks: int, seed: int, **kw):
 def test_mean_correction_cavity_accepted_and_naive_closure_rejected(theory_one_input):
     """N(E K̂^L − K^L) at N = 32 from 10⁵ networks (gram sampler).
 
-    Estimator: the exact identity E K̂^l = E K̂^{l−1} + α²σ_w² E Φ̂^{l−1} (W has mean zero),
-    so K₁^L = α² N Σ_{l<L} (E Φ̂^l − E_{K^l}[φ²]) is measured from the per-network activation
-    kernels Φ̂^l, with SE = N α² sd(Σ_l Φ̂^l)/√B — about 4× below that of the direct average of
+    Estimator: the exact identity E K̂^l = E K̂^{l−1} + τ²σ_w² E Φ̂^{l−1} (W has mean zero),
+    so K₁^L = τ² N Σ_{l<L} (E Φ̂^l − E_{K^l}[φ²]) is measured from the per-network activation
+    kernels Φ̂^l, with SE = N τ² sd(Σ_l Φ̂^l)/√B — about 4× below that of the direct average of
     K̂^L, which is also checked to agree. The O(1/N²) remainder at N = 32 is ≈ 0.5 SE here.
     """
     fs = theory_one_input
@@ -188,8 +188,8 @@ def test_martingale_controls_have_mean_zero_and_shrink_the_variance_se(theory_on
 
 
 def test_readout_response_first_order_correction_against_monte_carlo():
-    """N(χ_MC − χ₀) of the readout response at N = 16, L = 3, α = 0.9 (below α* ≈ 2.1) and
-    α = 2.5 (above): within 4 SE of χ₁ (one loop), and the N = ∞ value 0 outside. χ_MC is
+    """N(χ_MC − χ₀) of the readout response at N = 16, L = 3, τ = 0.9 (below τ* ≈ 2.1) and
+    τ = 2.5 (above): within 4 SE of χ₁ (one loop), and the N = ∞ value 0 outside. χ_MC is
     the central difference in c⁰ of φ·φ/N, both inputs through the same networks; the O(1/N²)
     remainder at N = 16 was measured at ≲ 1 SE (widths 16, 32, 64)."""
     d, delta, L, N = 32, 0.01, 3, 16
@@ -212,8 +212,8 @@ def test_readout_response_first_order_correction_against_monte_carlo():
 
 
 def test_optimal_scale_finite_size_is_the_argmax_of_the_one_loop_response():
-    """At α*_∞ + a₁/N the slope of χ₀ + χ₁/N (χ₀ the exact mean field) vanishes to first
-    order: at N = 10⁴ it is < 5 % of the slope at α*_∞ (central differences, step 10⁻³ α*)."""
+    """At τ*_∞ + a₁/N the slope of χ₀ + χ₁/N (χ₀ the exact mean field) vanishes to first
+    order: at N = 10⁴ it is < 5 % of the slope at τ*_∞ (central differences, step 10⁻³ τ*)."""
     L, nodes, N = 2, (40, 12), 1e4
     a_star, a1 = fsz.optimal_scale_finite_size(K0_PAIR, L, nodes=nodes, rel_step=0.01)
 

@@ -14,7 +14,7 @@ from resprop.theory import depth_limit, log_gaussian, synthesis
 
 
 def test_branch_variance_maps_onto_lnr21_c():
-    # c = α²σ_w² with α = a₀ L^(−a): at a = ½, c L = a₀²σ_w²
+    # c = τ²σ_w²L^(−2a) (branch multiplier τ L^(−a)): at a = ½, c L = τ²σ_w²
     assert synthesis.branch_variance(64, branch_scale=1.0, branch_exponent=0.5, sigma_w2=2.0) == (
         pytest.approx(2.0 / 64, rel=1e-15)
     )
@@ -27,7 +27,7 @@ def test_branch_variance_maps_onto_lnr21_c():
 @pytest.mark.parametrize("a", [0.0, 0.5, 1.0])
 def test_deterministic_predictions_match_closed_forms(a):
     # mean field (kernel recursion) vs depth_limit's closed form L ln(1 + c/2);
-    # ODE (DOP853) vs the ReLU flow's closed form ln Q_1 = τ²σ_w²/2, τ = a₀ L^(½−a)
+    # ODE (DOP853) vs the ReLU flow's closed form ln Q_1 = τ²L^(1−2a)σ_w²/2
     n, L = 64, 32
     p = synthesis.log_norm_predictions(n, L, branch_exponent=a, sigma_w2=2.0)
     closed = depth_limit.relu_log_sq_norm(1.0, L, sigma_w2=2.0, branch_exponent=a)
@@ -92,7 +92,7 @@ K_HALF = np.array([[1.0, 0.5], [0.5, 1.0]])
 
 
 def test_kernel_predictions_relu_ode_matches_closed_form():
-    # DOP853 on the flow (via kernel_predictions, τ = a₀ L^(½−a)) vs the ReLU closed form
+    # DOP853 on the flow (via kernel_predictions, scale τ L^(½−a)) vs the ReLU closed form
     # (quadrature + root finding) of depth_limit.relu_limiting_kernel
     L, a = 32, 0.25
     K = synthesis.kernel_predictions(K_HALF, L, "relu", branch_exponent=a, sigma_w2=2.0)[
@@ -157,9 +157,9 @@ def test_tanh_correlation_matches_mean_field_simulation():
 
 @pytest.mark.parametrize("depth", [4, 12])
 def test_field_theory_log_norm_variance_linear_is_exact_leading_order(depth):
-    # linear φ: q_L/q_0 is a product of independent block factors ‖(I + αW)u‖² (rotation
+    # linear φ: q_L/q_0 is a product of independent block factors ‖(I + τL^(−a) W)u‖² (rotation
     # invariance), each of N·Var ln → (4c + 2c²)/(1 + c)², and N·Var ln q_0 = 2 (independent)
-    alpha2 = 1.0 / depth  # a₀ = 1, a = ½
+    alpha2 = 1.0 / depth  # τ = 1, a = ½
     c = alpha2 * 2.0
     v = synthesis.field_theory_log_norm_variance(depth, "linear", branch_exponent=0.5, sigma_w2=2.0)
     exact = 2 + depth * (4 * c + 2 * c**2) / (1 + c) ** 2

@@ -7,11 +7,11 @@ A chapter declares its claims up front and records each from its checks::
                                        alternative=mu_gauss, alternative_label="Gaussian limit"))
     ch.finish()   # writes build/claims/<chapter>.json (format version 2)
 
-**The verdict rule** of :meth:`Check.compare`, with tolerance τ = n_se·se + model_tolerance:
+**The verdict rule** of :meth:`Check.compare`, with tolerance Δ = n_se·se + model_tolerance:
 
-* |alternative − theory| ≤ τ: ``not decidable at this profile`` (the test could not reject the
+* |alternative − theory| ≤ Δ: ``not decidable at this profile`` (the test could not reject the
   alternative, so it has no power; ``needs`` says what standard error would decide it);
-* else |measured − theory| ≤ τ: ``reproduced``;
+* else |measured − theory| ≤ Δ: ``reproduced``;
 * else ``not reproduced``.
 
 A claim's verdict follows from its checks: any ``not reproduced`` → ``not reproduced``; else any
@@ -163,11 +163,11 @@ class Check:
         model_tolerance: float = 0.0,
         needs: str = "",
     ) -> Check:
-        """Compare ``measured`` with ``theory`` within τ = n_se·se + model_tolerance.
+        """Compare ``measured`` with ``theory`` within Δ = n_se·se + model_tolerance.
 
-        ``not decidable at this profile`` if |alternative − theory| ≤ τ (``needs`` is then
+        ``not decidable at this profile`` if |alternative − theory| ≤ Δ (``needs`` is then
         filled with the standard error that would decide it, unless given); else ``reproduced``
-        iff |measured − theory| ≤ τ; else ``not reproduced``.
+        iff |measured − theory| ≤ Δ; else ``not reproduced``.
         """
         theory = _validate.real("theory", theory)
         measured = _validate.real("measured", measured)

@@ -139,7 +139,7 @@ def branch_exponent_figure(
     ax1.set(
         yscale="log",
         ylim=(1e-3, 300),
-        xlabel="branch exponent $a$ ($\\alpha = L^{-a}$)",
+        xlabel="branch exponent $a$ (branch multiplier $\\tau L^{-a}$, $\\tau = 1$)",
         ylabel="$\\ln(q_L/q_0)$",
         title="infinite-width theory (lines) vs networks (dots ±2 SE)",
     )

@@ -598,7 +598,7 @@ def optimum_location(
 ) -> Optimum:
     r"""Location of the maximum of a curve sampled S times on a grid, with a bootstrap SE.
 
-    ``x`` (K,) increasing grid (e.g. ln α); ``samples`` (S, K), one row per seed. The estimate is
+    ``x`` (K,) increasing grid (e.g. ln τ); ``samples`` (S, K), one row per seed. The estimate is
     the vertex x̂ = −b/(2a) of the least-squares parabola through the 2w+1 grid points around
     the best point of the mean curve ȳ_k = (1/S) Σ_s y_sk (w = ``half_window``, window clipped
     at the grid's ends, x̂ clipped to the window). SE: the standard deviation of x̂ over

@@ -44,7 +44,7 @@ __all__ = [
     "record_weight_variance",
 ]
 
-NUM_SE = 1e-6  # relative accuracy of the numerical optimum (bounded search, xatol 1e-7 in ln α)
+NUM_SE = 1e-6  # relative accuracy of the numerical optimum (bounded search, xatol 1e-7 in ln τ)
 
 
 def _chapter(ch: Any) -> Any:
@@ -62,7 +62,7 @@ def declare_claims(ch: Any) -> None:
         "Finite-size theory: the one-loop mean correction K₁ = lim N(E K̂^L − K^L) of our cavity "
         "closure matches Monte Carlo.",
         paper="FDH23",
-        tests="K₁ at L = 10, α = 0.7, extrapolated to N → ∞ from N = 16–128 (control-variate "
+        tests="K₁ at L = 10, τ = 0.7, extrapolated to N → ∞ from N = 16–128 (control-variate "
         "estimator, gram sampler); alternative: the mean field, K₁ = 0",
     )
     ch.declare(
@@ -96,42 +96,42 @@ def declare_claims(ch: Any) -> None:
         "04-2b",
         "The mean-field response functions (readout and Jacobian) describe networks of width 128.",
         paper="book",
-        tests="Monte Carlo at the largest scale of the figure; alternative: an α-independent "
+        tests="Monte Carlo at the largest scale of the figure; alternative: an τ-independent "
         "response (the residual branch switched off)",
     )
     ch.declare(
         "04-6",
-        "The 1/N correction of the readout response, the response that defines α*, matches Monte "
+        "The 1/N correction of the readout response, the response that defines τ*, matches Monte "
         "Carlo.",
         paper="FDH23",
-        tests="N(χ − χ₀) at L = 3 below and above α*, pooled over N = 16 and 32; alternative: the "
+        tests="N(χ − χ₀) at L = 3 below and above τ*, pooled over N = 16 and 32; alternative: the "
         "N = ∞ response (χ₁ = 0)",
     )
     ch.declare(
         "04-3",
         "For deep networks the empirical residual scales 0.1–0.3 contain the optimal scale.",
         paper="FDH23",
-        tests="α* of the readout response at L = 100 and 300 against the band; alternative: a "
-        "depth-independent optimum (α* of L = 10)",
+        tests="τ* of the readout response at L = 100 and 300 against the band; alternative: a "
+        "depth-independent optimum (τ* of L = 10)",
     )
     ch.declare(
         "04-7",
-        "α* has the analytical large-depth form α* = √(x*/(σ_w² L))·(1 + c₁/L + O(L⁻²)).",
+        "τ* has the analytical large-depth form τ* = √(x*/(σ_w² L))·(1 + c₁/L + O(L⁻²)).",
         paper="FDH23",
         tests="the formula against the numerical optimum at L = 1000–3000: the exponent "
-        "(alternative: α* ∝ 1/L) and the prefactor with its 1/L term (alternative: leading order)",
+        "(alternative: τ* ∝ 1/L) and the prefactor with its 1/L term (alternative: leading order)",
     )
     ch.declare(
         "04-4",
-        "α* depends only weakly on the weight variance (|d ln α*/d ln σ_w²| ≤ 1/4), in our "
+        "τ* depends only weakly on the weight variance (|d ln τ*/d ln σ_w²| ≤ 1/4), in our "
         "reconstructed pre-activation model.",
         paper="FDH23",
-        tests="secant slope of ln α* against ln σ_w² over the profile's σ_w² range at L = 100; "
-        "alternative: α* ∝ σ_w^(−1) (slope −1/2)",
+        tests="secant slope of ln τ* against ln σ_w² over the profile's σ_w² range at L = 100; "
+        "alternative: τ* ∝ σ_w^(−1) (slope −1/2)",
     )
     ch.declare(
         "04-4b",
-        "In the model variant that comes closest, α* depends only weakly on σ_w² over the same "
+        "In the model variant that comes closest, τ* depends only weakly on σ_w² over the same "
         "range.",
         paper="book",
         tests="the variant with the smallest |secant slope| among six; alternative: slope −1/2",
@@ -142,10 +142,10 @@ def declare_claims(ch: Any) -> None:
         "maximal-response range.",
         paper="book",
         tests=f"readout-φ erf ResNets trained with plain SGD on {size.dataset} at "
-        f"{size.train_n_scales} scales α (one log grid) × depths {list(size.train_depths)} × "
-        f"{size.train_seeds} seeds; best α per depth from a parabola in ln α, bootstrap SE: (i) "
-        "mean ln(α_best/α*) within the 90 % response range, alternative: the smallest scale "
-        "(near-identity) is best; (ii) slope of ln α_best vs ln L against α*(L)'s, alternative 0 "
+        f"{size.train_n_scales} scales τ (one log grid) × depths {list(size.train_depths)} × "
+        f"{size.train_seeds} seeds; best τ per depth from a parabola in ln τ, bootstrap SE: (i) "
+        "mean ln(τ_best/τ*) within the 90 % response range, alternative: the smallest scale "
+        "(near-identity) is best; (ii) slope of ln τ_best vs ln L against τ*(L)'s, alternative 0 "
         "(depth-independent)",
     )
 
@@ -228,37 +228,37 @@ def record_kernel_field(ch: Any, kfs: KernelFiniteSize) -> Claim:
 
 
 def record_mean_field_response(ch: Any, scan: ResponseScan, s: Setup) -> Claim:
-    """04-2b: at each simulated depth the readout response at the simulated scale nearest α*(L),
+    """04-2b: at each simulated depth the readout response at the simulated scale nearest τ*(L),
     and the Jacobian response at the largest scale of the last depth, against the mean field;
-    alternative an α-independent response (α = 0)."""
+    alternative an τ-independent response (τ = 0)."""
     K0, PHI, SW2, Lm = s.K0, s.phi, s.sigma_w2, scan.depth_other
     mc_depths = list(dict.fromkeys(r["L"] for r in scan.mc))
     mc_scales = list(dict.fromkeys(r["a"] for r in scan.mc))
     a_big = max(mc_scales)
     checks_2b = []
-    for L in mc_depths:  # the simulated scale nearest α*(L), where the response peaks
+    for L in mc_depths:  # the simulated scale nearest τ*(L), where the response peaks
         a_near = min(mc_scales, key=lambda a, L=L: abs(math.log(a / scan.star[L])))
         r = next(r for r in scan.mc if r["L"] == L and r["a"] == a_near)
         flat = float(ft.response(K0, L, 0.0, PHI, sigma_w2=SW2)[-1])
         checks_2b.append(
             Check.compare(
-                f"readout, L = {L}, α = {a_near}",
+                f"readout, L = {L}, τ = {a_near}",
                 theory=float(r["read_mf"]),
                 measured=float(r["read"]),
                 se=float(r["read_se"]),
                 alternative=flat,
-                alternative_label="α-independent response",
+                alternative_label="τ-independent response",
             )
         )
     r = next(r for r in scan.mc if r["a"] == a_big and r["L"] == Lm)
     checks_2b.append(
         Check.compare(
-            f"Jacobian (JVP), L = {Lm}, α = {a_big}",
+            f"Jacobian (JVP), L = {Lm}, τ = {a_big}",
             theory=float(r["jac_mf"]),
             measured=float(r["jac"]),
             se=float(r["jac_se"]),
             alternative=1.0,
-            alternative_label="α-independent response",
+            alternative_label="τ-independent response",
         )
     )
     return _chapter(ch).record(
@@ -276,7 +276,7 @@ def record_jacobian_correction(ch: Any, jac: JacobianFiniteSize) -> Claim:
     return _chapter(ch).record(
         "04-2",
         Check.compare(
-            f"Jacobian N(χ − χ₀), α = {jac.scale}, L = {jac.depth}, pooled",
+            f"Jacobian N(χ − χ₀), τ = {jac.scale}, L = {jac.depth}, pooled",
             theory=float(first_jac),
             measured=pool_jac.value,
             se=pool_jac.se,
@@ -298,7 +298,7 @@ def record_readout_correction(ch: Any, read: ReadoutFiniteSize) -> Claim:
         "04-6",
         *[
             Check.compare(
-                f"readout N(χ − χ₀), α = {a}, L = {Lr}, pooled",
+                f"readout N(χ − χ₀), τ = {a}, L = {Lr}, pooled",
                 theory=read.theory[a][1],
                 measured=read.pooled[a].value,
                 se=read.pooled[a].se,
@@ -308,7 +308,7 @@ def record_readout_correction(ch: Any, read: ReadoutFiniteSize) -> Claim:
             for a in read.scales
         ],
         figure="response_finite_size",
-        note=f"One loop: α*_N = {read.a_star:.3f} + {read.a_star_shift:+.3f}/N at L = {Lr} (a "
+        note=f"One loop: τ*_N = {read.a_star:.3f} + {read.a_star_shift:+.3f}/N at L = {Lr} (a "
         "prediction; the optimum itself is not simulated).",
     )
 
@@ -320,8 +320,8 @@ def record_readout_correction(ch: Any, read: ReadoutFiniteSize) -> Claim:
 def record_empirical_band(
     ch: Any, opt: OptimalScales, depths: tuple[int, ...] = (100, 300), reference: int = 10
 ) -> Claim:
-    """04-3: α*(L) at ``depths`` inside the band (theory its centre, tolerance its half-width);
-    alternative the α* of depth ``reference``."""
+    """04-3: τ*(L) at ``depths`` inside the band (theory its centre, tolerance its half-width);
+    alternative the τ* of depth ``reference``."""
     BAND, star_of = opt.band, opt.star
     centre, half = sum(BAND) / 2, (BAND[1] - BAND[0]) / 2
     lo, hi = opt.depth_window
@@ -329,40 +329,40 @@ def record_empirical_band(
         "04-3",
         *[
             Check.compare(
-                f"α* at L = {L}",
+                f"τ* at L = {L}",
                 theory=centre,
                 measured=float(star_of[L]),
                 se=0.0,
                 model_tolerance=half,
                 alternative=float(star_of[reference]),
-                alternative_label=f"depth-independent optimum (α* at L = {reference})",
+                alternative_label=f"depth-independent optimum (τ* at L = {reference})",
             )
             for L in depths
         ],
         figure="response_vs_alpha",
-        note=f"α* ∈ [{BAND[0]}, {BAND[1]}] for {lo:.0f} ≲ L ≲ {hi:.0f}; not for "
+        note=f"τ* ∈ [{BAND[0]}, {BAND[1]}] for {lo:.0f} ≲ L ≲ {hi:.0f}; not for "
         "L ≤ 30. The response definition is ours.",
     )
 
 
 def record_alpha_star_formula(ch: Any, f: AlphaStarFormula, s: Setup) -> Claim:
-    """04-7: the exponent d ln α*/d ln L (alternative −1) and the prefactor α*√(σ_w²L) with its
+    """04-7: the exponent d ln τ*/d ln L (alternative −1) and the prefactor τ*√(σ_w²L) with its
     1/L term (alternative √x*) at the largest depths; model tolerance the O(L⁻²) term."""
     SW2, expansion, L_b = s.sigma_w2, f.expansion, f.L_b
     a_b = float(f.numerical[-1])
     return _chapter(ch).record(
         "04-7",
         Check.compare(
-            f"exponent d ln α*/d ln L, L = {f.L_a}–{L_b}",
+            f"exponent d ln τ*/d ln L, L = {f.L_a}–{L_b}",
             theory=f.slope_th,
             measured=f.slope_num,
             se=NUM_SE,
             model_tolerance=f.next_order,
             alternative=-1.0,
-            alternative_label="α* ∝ 1/L",
+            alternative_label="τ* ∝ 1/L",
         ),
         Check.compare(
-            f"prefactor α*√(σ_w²L) at L = {L_b}",
+            f"prefactor τ*√(σ_w²L) at L = {L_b}",
             theory=float(expansion.scale(L_b, SW2) * math.sqrt(SW2 * L_b)),
             measured=a_b * math.sqrt(SW2 * L_b),
             se=NUM_SE * a_b * math.sqrt(SW2 * L_b),
@@ -391,19 +391,19 @@ def _secant_check(var: VariantDependence, label: str, secant: float, alt_label: 
 
 
 def record_weight_variance(ch: Any, var: VariantDependence) -> Claim:
-    """04-4: the secant slope of ln α* against ln σ_w² in the pre-activation model within
+    """04-4: the secant slope of ln τ* against ln σ_w² in the pre-activation model within
     ``var.weak`` of 0; alternative −1/2."""
     sw_grid = var.sigma_w2
     return _chapter(ch).record(
         "04-4",
         _secant_check(
             var,
-            f"secant d ln α*/d ln σ_w², σ_w² = {sw_grid[0]:g}–{sw_grid[-1]:g}, L = {var.depth}",
+            f"secant d ln τ*/d ln σ_w², σ_w² = {sw_grid[0]:g}–{sw_grid[-1]:g}, L = {var.depth}",
             var.rows["preact"]["secant"],
-            "α* ∝ σ_w^(−1) (α²σ_w² degeneracy)",
+            "τ* ∝ σ_w^(−1) (τ²σ_w² degeneracy)",
         ),
         figure="alpha_star_variants",
-        note="Exactly −1/2 in our reconstruction: α and σ_w² enter only as α²σ_w².",
+        note="Exactly −1/2 in our reconstruction: τ and σ_w² enter only as τ²σ_w².",
     )
 
 
@@ -416,10 +416,10 @@ def record_variant_dependence(ch: Any, var: VariantDependence) -> Claim:
             var,
             f"secant slope, variant {closest!r}, σ_w² = {sw_grid[0]:g}–{sw_grid[-1]:g}",
             rc["secant"],
-            "α* ∝ σ_w^(−1)",
+            "τ* ∝ σ_w^(−1)",
         ),
         figure="alpha_star_variants",
-        note=f"In this variant |d ln α*/d ln σ_w²| ≤ 1/4 holds only for σ_w² ≳ {var.sw_weak:.1f} "
+        note=f"In this variant |d ln τ*/d ln σ_w²| ≤ 1/4 holds only for σ_w² ≳ {var.sw_weak:.1f} "
         f"(grid points {[float(x) for x in rc['weak']]}); "
         + "secant slopes of the others: "
         + ", ".join(
@@ -434,9 +434,9 @@ def record_variant_dependence(ch: Any, var: VariantDependence) -> Claim:
 
 
 def record_trained_optimum(ch: Any, train: TrainingScan) -> Claim:
-    """04-5: (i) mean over depths of ln(α_best/α*) within the mean half-width (in ln α) of the
+    """04-5: (i) mean over depths of ln(τ_best/τ*) within the mean half-width (in ln τ) of the
     90 % response range + 4 SE, alternative the smallest trained scale; (ii) the slope of
-    ln α_best against ln L against α*(L)'s, alternative 0. SEs from the bootstrap replicates."""
+    ln τ_best against ln L against τ*(L)'s, alternative 0. SEs from the bootstrap replicates."""
     tdepths, opt, star_data, range_data = train.depths, train.opt, train.star, train.ranges
     scales, name = train.scales, train.data.name
     lnL = np.log(tdepths)
@@ -453,16 +453,16 @@ def record_trained_optimum(ch: Any, train: TrainingScan) -> Claim:
     return _chapter(ch).record(
         "04-5",
         Check.compare(
-            f"{name}, SGD: mean over L of ln(α_best/α*), α* of the readout response",
+            f"{name}, SGD: mean over L of ln(τ_best/τ*), τ* of the readout response",
             theory=0.0,
             measured=float(dev.mean()),
             se=float((reps - ln_star[:, None]).mean(axis=0).std(ddof=1)),
             model_tolerance=half_width,
             alternative=float(np.mean(math.log(scales[0]) - ln_star)),
-            alternative_label=f"near-identity network best (smallest trained α = {scales[0]:.3g})",
+            alternative_label=f"near-identity network best (smallest trained τ = {scales[0]:.3g})",
         ),
         Check.compare(
-            f"{name}, SGD: slope d ln α_best/d ln L, L = {tdepths[0]}–{tdepths[-1]}",
+            f"{name}, SGD: slope d ln τ_best/d ln L, L = {tdepths[0]}–{tdepths[-1]}",
             theory=slope_th,
             measured=slope_meas,
             se=slope_se,
@@ -470,13 +470,13 @@ def record_trained_optimum(ch: Any, train: TrainingScan) -> Claim:
             alternative_label="depth-independent best scale",
         ),
         figure="training",
-        note="Best α (SGD): "
+        note="Best τ (SGD): "
         + ", ".join(
-            f"{math.exp(opt[L].location):.3f} (L = {L}; α* = {star_data[L]:.3f})" for L in tdepths
+            f"{math.exp(opt[L].location):.3f} (L = {L}; τ* = {star_data[L]:.3f})" for L in tdepths
         )
         + (f"; not bracketed at L = {unbracketed}" if unbracketed else "; bracketed at every depth")
-        + f". Tolerance of check 1: 4 SE + {half_width:.2f}, the mean half-width in ln α of the "
-        "90 % response range. Langevin best α: "
+        + f". Tolerance of check 1: 4 SE + {half_width:.2f}, the mean half-width in ln τ of the "
+        "90 % response range. Langevin best τ: "
         + ", ".join(f"{math.exp(o.location):.3f} (L = {L})" for L, o in train.opt_lgv.items())
         + " (shown, not used in the verdict).",
     )

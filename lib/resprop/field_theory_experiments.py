@@ -1,12 +1,12 @@
 """The experiments of the field-theory chapter (Fischer, Dahmen & Helias 2023): Monte Carlo of the
-1/N kernel statistics and of the response functions, the mean-field optimal residual scale α*
-(its depth law and its σ_w² variants), and the training of readout-φ ResNets across α.
+1/N kernel statistics and of the response functions, the mean-field optimal residual scale τ*
+(its depth law and its σ_w² variants), and the training of readout-φ ResNets across τ.
 
 Book side: like a chapter, this module brings the theory (``theory.field_theory``,
 ``theory.finite_size``) and the networks (``networks``, ``simulate``, ``training``) together;
 neither imports it. The claims it decides are in ``resprop.field_theory_claims``, its figures in
 ``resprop.field_theory_figures``. The network is the pre-activation ResNet
-h^l = h^{l−1} + α W φ(h^{l−1}), W_ij ~ N(0, σ_w²/N), with a Gaussian input layer, no biases.
+h^l = h^{l−1} + τ W φ(h^{l−1}), W_ij ~ N(0, σ_w²/N), with a Gaussian input layer, no biases.
 Each driver draws from named seed streams of the chapter's seed (:meth:`Setup.seed_for`, the
 chapter's ``seed_for``), so a result depends only on (seed, sizes, device) and no two
 experiments share random numbers.
@@ -108,7 +108,7 @@ class Setup:
         return np.array([[Q0, Q0 * C0], [Q0 * C0, Q0]])
 
     def preact(self, width: int, depth: int, scale: float, **kw: Any) -> networks.PreActResidual:
-        """The pre-activation ResNet h^l = h^{l−1} + α W φ(h^{l−1}) with a Gaussian input layer."""
+        """The pre-activation ResNet h^l = h^{l−1} + τ W φ(h^{l−1}) with a Gaussian input layer."""
         return networks.PreActResidual(
             width, depth, activation=self.phi, sigma_w2=self.sigma_w2, branch_scale=scale, **kw
         )
@@ -177,7 +177,7 @@ class KernelFiniteSize:
     """The one-loop theory of one input's kernel against Monte Carlo at several widths.
 
     ``mc[N]``: per-layer mean and SE, plain N·Var(K̂^l), the identity estimator of K₁^l
-    (E K̂^{l} = q⁰ + α²σ_w² Σ_{k<l} E φ·φ/N), and the control-variate estimates ``K1`` and
+    (E K̂^{l} = q⁰ + τ²σ_w² Σ_{k<l} E φ·φ/N), and the control-variate estimates ``K1`` and
     ``nvar_cv`` of K₁^L and N·Var(K̂^L); ``k1`` and ``nvar`` extrapolate those to N → ∞.
     """
 
@@ -267,7 +267,7 @@ def kernel_finite_size(
     A1 = _validate.positive("scale", scale)
     widths, n_networks = _matched(widths, n_networks)
     Q0, SW2 = s.q0, s.sigma_w2
-    a1 = A1**2 * SW2  # α²σ_w²
+    a1 = A1**2 * SW2  # τ²σ_w²
     fs = fsz.finite_size([[Q0]], L1, A1, s.phi, sigma_w2=SW2)
     kw_est = dict(branch_variance=a1, q0=Q0)
     mc = {}
@@ -311,16 +311,16 @@ def kernel_finite_size(
 
 
 # ---------------------------------------------------------------------------------------------
-# claim 2: the response functions against α
+# claim 2: the response functions against τ
 
 
 @dataclass
 class ResponseScan:
-    """Mean-field response curves on ``grid`` and Monte Carlo at a few (L, α).
+    """Mean-field response curves on ``grid`` and Monte Carlo at a few (L, τ).
 
-    ``chi_read[L]``: readout response at the last layer; ``star[L]``: its maximum α*(L);
+    ``chi_read[L]``: readout response at the last layer; ``star[L]``: its maximum τ*(L);
     ``other[kind]``: the kernel, Jacobian and q responses at ``depth_other``; ``mc``: one dict
-    per (L, α) with the readout and JVP estimates, their SEs and mean-field values.
+    per (L, τ) with the readout and JVP estimates, their SEs and mean-field values.
     """
 
     grid: np.ndarray
@@ -347,7 +347,7 @@ class ResponseScan:
 
     def describe(self) -> str:
         lines = [
-            f"L = {r['L']:3d}, α = {r['a']:<5}: readout {r['read']:.4f} ± {r['read_se']:.4f} "
+            f"L = {r['L']:3d}, τ = {r['a']:<5}: readout {r['read']:.4f} ± {r['read_se']:.4f} "
             f"(theory {r['read_mf']:.4f}); JVP {r['jac']:.3f} ± {r['jac_se']:.3f} "
             f"(theory {r['jac_mf']:.3f})"
             for r in self.mc
@@ -370,7 +370,7 @@ def response_scan(
     input_dim: int,
     delta: float = 0.01,
 ) -> ResponseScan:
-    """Readout response χ_read(α) and α*(L) at ``depths``, the other three kinds at the last
+    """Readout response χ_read(τ) and τ*(L) at ``depths``, the other three kinds at the last
     of ``mc_depths``, and Monte Carlo (gram sampler, one JVP tangent, the stream ``response``
     for every point: common random numbers along the curves) of the readout response (central
     difference, cosines c⁰ ± δ) and the Jacobian response, whose mean field includes the 1/d
@@ -490,8 +490,8 @@ def jacobian_finite_size(
 class ReadoutFiniteSize:
     """N(χ − χ₀) of the readout response at several scales and widths against the one-loop χ₁.
 
-    ``theory[α]`` = (χ₀ closed form, χ₁); ``mc[α, N]`` = (N(χ̂ − χ₀), SE); ``pooled[α]`` the
-    weighted mean over widths; α*_N = ``a_star`` + ``a_star_shift``/N (one loop).
+    ``theory[τ]`` = (χ₀ closed form, χ₁); ``mc[τ, N]`` = (N(χ̂ − χ₀), SE); ``pooled[τ]`` the
+    weighted mean over widths; τ*_N = ``a_star`` + ``a_star_shift``/N (one loop).
     """
 
     depth: int
@@ -514,7 +514,7 @@ def readout_finite_size(
     input_dim: int,
     nodes: tuple[int, int],
 ) -> ReadoutFiniteSize:
-    """Readout response at depth L for each α: one-loop χ₁ (``fsz.response_finite_size``) and
+    """Readout response at depth L for each τ: one-loop χ₁ (``fsz.response_finite_size``) and
     Monte Carlo at each width N (stream ``readout/N=…``, :func:`readout_response`)."""
     Lr = _validate.integer("depth", depth)
     widths, n_networks = _matched(widths, n_networks)
@@ -526,7 +526,7 @@ def readout_finite_size(
         )
         chi0_exact = float(ft.response(K0, Lr, a, PHI, sigma_w2=SW2)[-1])  # closed-form mean field
         if not abs(chi0_r[-1] / chi0_exact - 1) < 1e-5:
-            raise ValueError(f"nodes: one-loop quadrature {tuple(nodes)} too coarse at α = {a}")
+            raise ValueError(f"nodes: one-loop quadrature {tuple(nodes)} too coarse at τ = {a}")
         read_fs[a] = (chi0_exact, float(chi1_r[-1]))
         for N, B in zip(widths, n_networks, strict=True):
             m, se = readout_response(
@@ -547,7 +547,7 @@ def readout_finite_size(
 def describe_response_finite_size(jac: JacobianFiniteSize, read: ReadoutFiniteSize) -> str:
     """The printout of both 1/N response experiments."""
     lines = [
-        f"Jacobian, α = {jac.scale}, L = {jac.depth}: χ₀ = {jac.chi0:.4f}, χ₁ = {jac.chi1:.3f} "
+        f"Jacobian, τ = {jac.scale}, L = {jac.depth}: χ₀ = {jac.chi0:.4f}, χ₁ = {jac.chi1:.3f} "
         f"(cavity; naive {jac.chi1_naive:.3f}); N(χ − χ₀) = "
         + ", ".join(f"{m:.3f} ± {s:.3f} (N = {N})" for N, (m, s) in jac.mc.items())
     ]
@@ -555,13 +555,13 @@ def describe_response_finite_size(jac: JacobianFiniteSize, read: ReadoutFiniteSi
     for a in read.scales:
         p = read.pooled[a]
         lines.append(
-            f"readout, α = {a}, L = {Lr}: χ₀ = {read.theory[a][0]:.4f}, χ₁ = "
+            f"readout, τ = {a}, L = {Lr}: χ₀ = {read.theory[a][0]:.4f}, χ₁ = "
             f"{read.theory[a][1]:+.4f}; pooled N(χ − χ₀) = {p.value:+.4f} ± {p.se:.4f} "
             f"(χ² p = {p.p_value:.2f})"
         )
     a_star_r, a1_shift = read.a_star, read.a_star_shift
     lines.append(
-        f"α* at L = {Lr}: {a_star_r:.4f} + {a1_shift:+.3f}/N (one loop): the finite width moves "
+        f"τ* at L = {Lr}: {a_star_r:.4f} + {a1_shift:+.3f}/N (one loop): the finite width moves "
         f"the optimum {'up' if a1_shift > 0 else 'down'}, by "
         f"{100 * a1_shift / a_star_r / 32:.2f} % at N = 32"
     )
@@ -569,13 +569,13 @@ def describe_response_finite_size(jac: JacobianFiniteSize, read: ReadoutFiniteSi
 
 
 # ---------------------------------------------------------------------------------------------
-# claims 3 and 4: the optimal scale α* (mean field, no simulation)
+# claims 3 and 4: the optimal scale τ* (mean field, no simulation)
 
 
 @dataclass
 class OptimalScales:
-    """α*(L) of the readout response, its 90 % range (L ≤ ``range_max_depth``; NaN beyond)
-    and the continuum optimum x* = lim α*²σ_w²L; α* ∈ ``band`` for L in ``depth_window``."""
+    """τ*(L) of the readout response, its 90 % range (L ≤ ``range_max_depth``; NaN beyond)
+    and the continuum optimum x* = lim τ*²σ_w²L; τ* ∈ ``band`` for L in ``depth_window``."""
 
     depths: list[int]
     star: dict[int, float]
@@ -595,12 +595,12 @@ class OptimalScales:
         for L in self.depths:
             a_star, (lo, hi) = self.star[L], self.ranges[L]
             lines.append(
-                f"L = {L:5d}: α* = {a_star:.4f}, 90 % range [{lo:.3f}, {hi:.3f}], α*²σ_w²L = "
+                f"L = {L:5d}: τ* = {a_star:.4f}, 90 % range [{lo:.3f}, {hi:.3f}], τ*²σ_w²L = "
                 f"{a_star**2 * SW2 * L:.3f}"
             )
         lo, hi = self.depth_window
         lines.append(
-            f"continuum x* = α*²σ_w²L → {self.x_star:.4f}: α* ∈ [{self.band[0]}, {self.band[1]}] "
+            f"continuum x* = τ*²σ_w²L → {self.x_star:.4f}: τ* ∈ [{self.band[0]}, {self.band[1]}] "
             f"for {lo:.0f} ≲ L ≲ {hi:.0f}"
         )
         return "\n".join(lines)
@@ -609,7 +609,7 @@ class OptimalScales:
 def optimal_scales(
     s: Setup, depths: Sequence[int], band: tuple[float, float], range_max_depth: int = 1000
 ) -> OptimalScales:
-    """α*(L) and the 90 % response range (``ft.near_optimal_range``) at each depth."""
+    """τ*(L) and the 90 % response range (``ft.near_optimal_range``) at each depth."""
     depths = _sizes("depths", depths)
     lo, hi = (_validate.positive("band", b) for b in band)
     if lo >= hi:
@@ -629,10 +629,10 @@ def optimal_scales(
 
 @dataclass
 class AlphaStarFormula:
-    """The large-depth formula α* = √(x*/σ_w²L)(1 + c₁/L) against the numerical optimum.
+    """The large-depth formula τ* = √(x*/σ_w²L)(1 + c₁/L) against the numerical optimum.
 
-    ``err0``, ``err1``: α*/formula − 1 to leading order and with c₁/L; ``slope_num`` and
-    ``slope_th``: d ln α*/d ln L between the last two depths ``L_a``, ``L_b``; ``next_order``:
+    ``err0``, ``err1``: τ*/formula − 1 to leading order and with c₁/L; ``slope_num`` and
+    ``slope_th``: d ln τ*/d ln L between the last two depths ``L_a``, ``L_b``; ``next_order``:
     (c₁/L_a)², the size of the neglected O(L⁻²) term.
     """
 
@@ -656,13 +656,13 @@ class AlphaStarFormula:
         ]
         for L, e0, e1 in zip(self.depths, self.err0, self.err1, strict=True):
             lines.append(
-                f"L = {L:5.0f}: α*/formula − 1 = {e0:+.2e} (leading order), {e1:+.2e} (with c₁/L)"
+                f"L = {L:5.0f}: τ*/formula − 1 = {e0:+.2e} (leading order), {e1:+.2e} (with c₁/L)"
             )
         return "\n".join(lines)
 
 
 def alpha_star_formula(s: Setup, opt: OptimalScales) -> AlphaStarFormula:
-    """``ft.alpha_star_expansion`` of the input kernel against ``opt``'s numerical α*(L)."""
+    """``ft.alpha_star_expansion`` of the input kernel against ``opt``'s numerical τ*(L)."""
     if len(opt.depths) < 2:
         raise ValueError(f"opt: need at least two depths for a slope, got {opt.depths}")
     SW2 = s.sigma_w2
@@ -685,7 +685,7 @@ def alpha_star_formula(s: Setup, opt: OptimalScales) -> AlphaStarFormula:
 
 @dataclass
 class VariantDependence:
-    """α*(σ_w²) at one depth in each model variant of ``ft.VARIANTS``.
+    """τ*(σ_w²) at one depth in each model variant of ``ft.VARIANTS``.
 
     ``rows[v]``: ``alpha`` (NaN where no interior maximum), ``local`` log-slopes, ``secant``
     slope over the grid and the ``weak`` grid points (|local| ≤ ``weak``); ``closest``: the
@@ -708,7 +708,7 @@ class VariantDependence:
                 f"{v:10s}: secant slope {r['secant']:+.3f}; local "
                 + " ".join(f"{x:+.2f}" for x in r["local"])
                 + f"; |local| ≤ ¼ at σ_w² ∈ {[float(x) for x in r['weak']]}"
-                + ("" if ok.all() else f"; no α* at σ_w² = {[float(x) for x in sw_grid[~ok]]}")
+                + ("" if ok.all() else f"; no τ* at σ_w² = {[float(x) for x in sw_grid[~ok]]}")
             )
         lines.append(
             f"closest to a weak dependence over the whole range: {self.closest}; there |slope| ≤ "
@@ -760,7 +760,7 @@ def variant_dependence(
 
 
 # ---------------------------------------------------------------------------------------------
-# does the best-trained network sit at α*?
+# does the best-trained network sit at τ*?
 
 
 def input_statistics(data: Dataset, n_images: int = 500) -> tuple[float, float]:
@@ -777,8 +777,8 @@ def input_statistics(data: Dataset, n_images: int = 500) -> tuple[float, float]:
 @dataclass
 class TrainingScan:
     """Test accuracies (seeds, scales) per depth after SGD (``acc``) and Langevin
-    (``acc_lgv``), the best ln α per depth (``opt``, ``opt_lgv``, ``optimum_location``) and
-    the predicted α*(L) and 90 % response range for the data's input kernel ``K_data``."""
+    (``acc_lgv``), the best ln τ per depth (``opt``, ``opt_lgv``, ``optimum_location``) and
+    the predicted τ*(L) and 90 % response range for the data's input kernel ``K_data``."""
 
     data: Dataset
     q_data: float
@@ -800,32 +800,32 @@ class TrainingScan:
         """The input statistics, the trained scales, the timings and the best scales."""
         star, opt, T = self.star, self.opt, self.temperature
         lines = [
-            f"input statistics: q⁰ = {self.q_data:.3f}, c⁰ = {self.c_data:.4f}; predicted α* = "
+            f"input statistics: q⁰ = {self.q_data:.3f}, c⁰ = {self.c_data:.4f}; predicted τ* = "
             + ", ".join(f"{star[L]:.3f} (L = {L})" for L in self.depths),
-            "trained scales α: " + ", ".join(f"{a:.3g}" for a in self.scales),
+            "trained scales τ: " + ", ".join(f"{a:.3g}" for a in self.scales),
             f"training: SGD {self.seconds[0]:.0f} s, Langevin {self.seconds[1]:.0f} s on {device}",
         ]
         for L in self.depths:
             o, (lo, hi) = opt[L], self.ranges[L]
             lines.append(
-                f"L = {L:3d}: SGD best α = {math.exp(o.location):.3f} (ln α = {o.location:+.3f} "
-                f"± {o.se:.3f}{'' if o.bracketed else ', NOT bracketed'}); α* = {star[L]:.3f}, "
+                f"L = {L:3d}: SGD best τ = {math.exp(o.location):.3f} (ln τ = {o.location:+.3f} "
+                f"± {o.se:.3f}{'' if o.bracketed else ', NOT bracketed'}); τ* = {star[L]:.3f}, "
                 f"90 % range {lo:.3f}–{hi:.3f}"
             )
         for L, o in self.opt_lgv.items():
             gap = o.location - opt[L].location
             lines.append(
-                f"L = {L:3d}: Langevin (T = {T:g}) best α = {math.exp(o.location):.3f} (ln α = "
+                f"L = {L:3d}: Langevin (T = {T:g}) best τ = {math.exp(o.location):.3f} (ln τ = "
                 f"{o.location:+.3f} ± {o.se:.3f}{'' if o.bracketed else ', NOT bracketed'}); "
-                f"Langevin − SGD: {gap:+.3f} in ln α, "
+                f"Langevin − SGD: {gap:+.3f} in ln τ, "
                 f"{gap / math.hypot(o.se, opt[L].se):+.1f} combined SE"
             )
         return "\n".join(lines)
 
     def best_scales(self) -> str:
-        """The best α per depth with α*, for a caption: "0.52 (L = 10, α* = 0.61), …"."""
+        """The best τ per depth with τ*, for a caption: "0.52 (L = 10, τ* = 0.61), …"."""
         return ", ".join(
-            f"{math.exp(self.opt[L].location):.2f} (L = {L}, α* = {self.star[L]:.2f}"
+            f"{math.exp(self.opt[L].location):.2f} (L = {L}, τ* = {self.star[L]:.2f}"
             + ("" if self.opt[L].bracketed else ", not bracketed")
             + ")"
             for L in self.depths
@@ -861,7 +861,7 @@ def training_scan(
     """Readout-φ networks (``readout_phi=True``) of each depth and scale trained by
     ``train_many``, seeds from the streams ``train/L=…/0…n_seeds−1`` (shared by the
     scales and by Langevin: common random numbers), plain SGD at every
-    depth and Langevin at temperature T at ``langevin_depths``; the best ln α per depth from
+    depth and Langevin at temperature T at ``langevin_depths``; the best ln τ per depth from
     ``optimum_location`` (bootstrap streams ``bootstrap/…``)."""
     tdepths = _sizes("depths", depths)
     if not set(langevin_depths) <= set(tdepths):
@@ -896,7 +896,7 @@ def training_scan(
                 batch_size=batch_size,
                 temperature=T,
                 device=s.device,
-                progress=f"L = {depth}, α = {a:.3g}, T = {T:g}",
+                progress=f"L = {depth}, τ = {a:.3g}, T = {T:g}",
             )
         return out
 

@@ -108,7 +108,7 @@ def finite_size_figure(kfs: KernelFiniteSize) -> Figure:
 
 
 def response_figure(scan: ResponseScan, s: Setup, band_: tuple[float, float]) -> Figure:
-    """Left: the readout response against α at each depth, α* marked (▼), Monte Carlo ±2 SE.
+    """Left: the readout response against τ at each depth, τ* marked (▼), Monte Carlo ±2 SE.
     Right: the four response kinds at ``scan.depth_other`` with the JVP Monte Carlo. The
     empirical band of scales shaded in both."""
     BAND = _band(band_)
@@ -116,7 +116,7 @@ def response_figure(scan: ResponseScan, s: Setup, band_: tuple[float, float]) ->
     grid, chi_read, star, Lm = scan.grid, scan.chi_read, scan.star, scan.depth_other
     fig, (ax_r, ax_o) = plt.subplots(1, 2, figsize=(13, 4.5))
     for L in chi_read:
-        (line,) = ax_r.plot(grid, chi_read[L], label=f"L = {L}: α* = {star[L]:.3f}")
+        (line,) = ax_r.plot(grid, chi_read[L], label=f"L = {L}: τ* = {star[L]:.3f}")
         ax_r.plot(
             star[L], ft.response(K0, L, star[L], PHI, sigma_w2=SW2)[-1], "v", color=line.get_color()
         )
@@ -133,7 +133,7 @@ def response_figure(scan: ResponseScan, s: Setup, band_: tuple[float, float]) ->
     for ax in (ax_r, ax_o):
         ax.axvspan(*BAND, color="0.85", zorder=0, label="empirical 0.1–0.3")
         ax.set_xscale("log")
-        ax.set_xlabel("residual scale α")
+        ax.set_xlabel("residual scale τ")
     ax_r.set(
         ylabel=r"$\chi_{\rm readout} = \partial K^{y}_{12}/\partial K^{(0)}_{12}$",
         title="the readout response (ours)",
@@ -141,7 +141,7 @@ def response_figure(scan: ResponseScan, s: Setup, band_: tuple[float, float]) ->
     ax_r.legend(fontsize=8)
     for kind, chi in scan.other.items():
         ax_o.plot(grid, chi, label=f"{kind}")
-    ax_o.plot(grid, chi_read[Lm] / chi_read[Lm][0], "k-", label="readout (ours) / its α→0 value")
+    ax_o.plot(grid, chi_read[Lm] / chi_read[Lm][0], "k-", label="readout (ours) / its τ→0 value")
     pts = [r for r in scan.mc if r["L"] == Lm]
     ax_o.errorbar(
         [r["a"] for r in pts],
@@ -155,7 +155,7 @@ def response_figure(scan: ResponseScan, s: Setup, band_: tuple[float, float]) ->
     ax_o.set(
         yscale="log",
         ylim=(0.3, 1e4),
-        ylabel="response (1 at α = 0)",
+        ylabel="response (1 at τ = 0)",
         title=f"the four at L = {Lm}",
     )
     ax_o.legend(fontsize=8)
@@ -169,14 +169,14 @@ def response_finite_size_figure(jac: JacobianFiniteSize, read: ReadoutFiniteSize
     A1, L1, Lr = jac.scale, jac.depth, read.depth
     fig, (ax_j, ax_r) = plt.subplots(1, 2, figsize=(12, 4.2))
     for ax, pts, lines in (
-        (ax_j, {f"Jacobian, α = {A1}, L = {L1}": jac.mc}, {jac.chi1: "χ₁ (cavity)"}),
+        (ax_j, {f"Jacobian, τ = {A1}, L = {L1}": jac.mc}, {jac.chi1: "χ₁ (cavity)"}),
         (
             ax_r,
             {
-                f"readout, α = {a}, L = {Lr}": {N: read.mc[a, N] for N in read.widths}
+                f"readout, τ = {a}, L = {Lr}": {N: read.mc[a, N] for N in read.widths}
                 for a in read.scales
             },
-            {read.theory[a][1]: f"χ₁ at α = {a}" for a in read.scales},
+            {read.theory[a][1]: f"χ₁ at τ = {a}" for a in read.scales},
         ),
     ):
         for i, (label, vals) in enumerate(pts.items()):
@@ -207,7 +207,7 @@ def alpha_star_figure(
     correlations: tuple[float, ...] = (0.2, 0.5, 0.8),
     max_depth_other: int = 1000,
 ) -> Figure:
-    """Left: the numerical α*(L) for several input correlations c⁰ (those other than the
+    """Left: the numerical τ*(L) for several input correlations c⁰ (those other than the
     setup's up to ``max_depth_other``) and the large-depth formula. Right: the formula's
     relative error to leading order and with c₁/L, against c₁/L and (c₁/L)²."""
     BAND = _band(band_)
@@ -229,20 +229,20 @@ def alpha_star_figure(
                 label="formula with 1 + c₁/L",
             )
     ax_l.axhspan(*BAND, color="0.85", zorder=0, label="empirical 0.1–0.3")
-    ax_l.set(xscale="log", yscale="log", xlabel="depth L", ylabel="α*", title="α* against depth")
+    ax_l.set(xscale="log", yscale="log", xlabel="depth L", ylabel="τ*", title="τ* against depth")
     ax_l.legend(fontsize=7)
     ax_e.loglog(Ls, np.abs(err0), "o-", label="leading order √(x*/σ_w²L)")
     ax_e.loglog(Ls, np.abs(err1), "s-", label="with 1 + c₁/L")
     ax_e.loglog(Ls, expansion.c1 / Ls, "k:", label="c₁/L")
     ax_e.loglog(Ls, (expansion.c1 / Ls) ** 2, "k--", label="(c₁/L)²")
-    ax_e.set(xlabel="depth L", ylabel="|α*/formula − 1|", title="error of the formula")
+    ax_e.set(xlabel="depth L", ylabel="|τ*/formula − 1|", title="error of the formula")
     ax_e.legend(fontsize=7)
     fig.tight_layout()
     return fig
 
 
 def alpha_star_variants_figure(var: VariantDependence, band_: tuple[float, float]) -> Figure:
-    """α*(σ_w²) of every model variant (left) and its local log-slope (right), with the band of
+    """τ*(σ_w²) of every model variant (left) and its local log-slope (right), with the band of
     a weak dependence (|slope| ≤ ``var.weak``) and the trivial −1/2."""
     BAND, WEAK, sw_grid = _band(band_), var.weak, var.sigma_w2
     fig, (ax_a, ax_s) = plt.subplots(1, 2, figsize=(12.5, 4.3))
@@ -254,15 +254,15 @@ def alpha_star_variants_figure(var: VariantDependence, band_: tuple[float, float
         xscale="log",
         yscale="log",
         xlabel="weight variance σ_w²",
-        ylabel="α*",
-        title=f"α* against σ_w², L = {var.depth}",
+        ylabel="τ*",
+        title=f"τ* against σ_w², L = {var.depth}",
     )
     ax_s.axhspan(-WEAK, WEAK, color="0.9", zorder=0, label="weak: |slope| ≤ 1/4 (ours)")
-    ax_s.axhline(-0.5, color="k", ls=":", label="α* ∝ σ_w^(−1)")
+    ax_s.axhline(-0.5, color="k", ls=":", label="τ* ∝ σ_w^(−1)")
     ax_s.set(
         xscale="log",
         xlabel="weight variance σ_w²",
-        ylabel="d ln α*/d ln σ_w²",
+        ylabel="d ln τ*/d ln σ_w²",
         title="local log-slope",
         ylim=(-1.6, 0.4),
     )
@@ -273,8 +273,8 @@ def alpha_star_variants_figure(var: VariantDependence, band_: tuple[float, float
 
 
 def training_figure(train: TrainingScan, s: Setup) -> Figure:
-    """Left: seed-mean test accuracy ±2 SE against α per depth (Langevin dashed), α*(L) dotted,
-    the best α ±2 bootstrap SE (▼). Right: best α against depth with α*(L), its large-depth law
+    """Left: seed-mean test accuracy ±2 SE against τ per depth (Langevin dashed), τ*(L) dotted,
+    the best τ ±2 bootstrap SE (▼). Right: best τ against depth with τ*(L), its large-depth law
     and the 90 % response range."""
     PHI, SW2, K_data, scales = s.phi, s.sigma_w2, train.K_data, train.scales
     tdepths, acc, acc_lgv, opt = train.depths, train.acc, train.acc_lgv, train.opt
@@ -304,9 +304,9 @@ def training_figure(train: TrainingScan, s: Setup) -> Figure:
         )
     ax_a.set(
         xscale="log",
-        xlabel="residual scale α",
+        xlabel="residual scale τ",
         ylabel="test accuracy",
-        title=f"{train.data.name}: accuracy against α (dotted: α*(L); ▼: best α ± 2 SE)",
+        title=f"{train.data.name}: accuracy against τ (dotted: τ*(L); ▼: best τ ± 2 SE)",
     )
     ax_a.legend(fontsize=7, loc="lower left")
     L_fine = np.unique(np.geomspace(min(tdepths) / 1.5, max(tdepths) * 1.5, 30).round().astype(int))
@@ -314,7 +314,7 @@ def training_figure(train: TrainingScan, s: Setup) -> Figure:
         L_fine,
         [ft.optimal_scale(K_data, int(L), PHI, sigma_w2=SW2) for L in L_fine],
         "k-",
-        label="α*(L), readout response (theory)",
+        label="τ*(L), readout response (theory)",
     )
     ax_s.plot(
         L_fine,
@@ -339,10 +339,10 @@ def training_figure(train: TrainingScan, s: Setup) -> Figure:
         fmt="o",
         color="C3",
         capsize=3,
-        label="best α, SGD (±2 SE)",
+        label="best τ, SGD (±2 SE)",
     )
-    ax_s.axhline(scales[0], color="0.5", ls="--", lw=1, label="smallest trained α")
-    ax_s.set(xscale="log", yscale="log", xlabel="depth L", ylabel="α", title="best α against depth")
+    ax_s.axhline(scales[0], color="0.5", ls="--", lw=1, label="smallest trained τ")
+    ax_s.set(xscale="log", yscale="log", xlabel="depth L", ylabel="τ", title="best τ against depth")
     ax_s.legend(fontsize=7, loc="upper right")
     fig.tight_layout()
     return fig

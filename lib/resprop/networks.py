@@ -241,10 +241,10 @@ class FullResidual(Network):
 
 @dataclass(frozen=True, kw_only=True)
 class PreActResidual(Network):
-    """Pre-activation ResNet with a scaled branch: h^l = h^{l−1} + α (W φ(h^{l−1}) + b).
+    """Pre-activation ResNet with a scaled branch: h^l = h^{l−1} + τL^(−a) (W φ(h^{l−1}) + b).
 
-    W ~ N(0, σ_w²/n), b ~ N(0, σ_b²), α = branch_scale · L^(−branch_exponent)
-    (Fischer et al.'s residual scale α; Hayou & Yang's α = τ/√L via :meth:`hayou_yang`).
+    W ~ N(0, σ_w²/n), b ~ N(0, σ_b²), branch scale τ = branch_scale, exponent a = branch_exponent
+    (Fischer et al.'s constant scale, a = 0; Hayou & Yang's τ/√L via :meth:`hayou_yang`).
     """
 
     sigma_w2: float = 1.0
@@ -262,20 +262,21 @@ class PreActResidual(Network):
     def hayou_yang(
         cls, width: int, depth: int, branch_scale: float = 1.0, **kw: object
     ) -> PreActResidual:
-        """Hayou & Yang's 1/√L ResNet: α = τ/√L."""
+        """Hayou & Yang's 1/√L ResNet: branch multiplier τ/√L."""
         return cls(width, depth, branch_scale=branch_scale, branch_exponent=0.5, **kw)
 
     @property
     def branch_multiplier(self) -> float:
-        """α = branch_scale · L^(−branch_exponent)."""
+        """The branch multiplier τL^(−a) = branch_scale · L^(−branch_exponent)."""
         return self.branch_scale * self.depth ** (-self.branch_exponent)
 
     @property
     def _params(self) -> str:
-        return _fmt(σ_w2=self.sigma_w2, σ_b2=self.sigma_b2, α=self.branch_multiplier)
+        params = _fmt(σ_w2=self.sigma_w2, σ_b2=self.sigma_b2, τ=self.branch_scale)
+        return params + (f", a={self.branch_exponent:g}" if self.branch_exponent else "")
 
     def block(self, ops: Ops, x: torch.Tensor) -> torch.Tensor:
-        """h' = h + α (W φ(h) + b)."""
+        """h' = h + τL^(−a) (W φ(h) + b)."""
         n = self.width
         return ops.linear(
             ops.phi(x),

@@ -1,7 +1,7 @@
 r"""Low-variance Monte Carlo estimators of the kernel of a residual stream, from its martingale.
 
-For the pre-activation ResNet h^{l+1} = h^l + α W^{l+1} φ(h^l) (no bias), W ~ N(0, σ_w²/N), with
-one input and a Gaussian input layer (K̂⁰ = q⁰ χ²_N/N exactly), write a = α²σ_w² and
+For the pre-activation ResNet h^{l+1} = h^l + τ W^{l+1} φ(h^l) (no bias), W ~ N(0, σ_w²/N), with
+one input and a Gaussian input layer (K̂⁰ = q⁰ χ²_N/N exactly), write a = τ²σ_w² and
 Φ̂^l = φ(h^l)·φ(h^l)/N. Given layer l the increment is N(0, a Φ̂^l I_N), so
 
     K̂^{l+1} = K̂^l + a Φ̂^l + m^{l+1},   E[m^{l+1} | layer l] = 0,

@@ -51,7 +51,7 @@ def declare_claims(ch: Any) -> None:
     ch.declare(
         "05-1",
         "On the (a, β, n) map of the pre-activation ReLU ResNet, the finite-depth log-Gaussian law "
-        "(LNR21's theory with c = a₀²σ_w²L^(−2a)) describes the measured law of ln(q_L/q_0) at "
+        "(LNR21's theory with c = τ²σ_w²L^(−2a)) describes the measured law of ln(q_L/q_0) at "
         "every point, within the map's 0.1-nat threshold.",
         paper="book",
         tests="the largest W₂ distance of the log-Gaussian law over the grid, against the best "
@@ -59,7 +59,7 @@ def declare_claims(ch: Any) -> None:
     )
     ch.declare(
         "05-2",
-        "The collapse n·Var ln(q_L/q_0) ∝ a₀²σ_w² L^(1−2a) has no single constant: at a = 0.25 "
+        "The collapse n·Var ln(q_L/q_0) ∝ τ²σ_w² L^(1−2a) has no single constant: at a = 0.25 "
         "the collapsed value is the finite-depth log-Gaussian one, not the a = 1 value.",
         paper="book",
         tests="collapsed variance at a = 0.25 against the log-Gaussian prediction, alternative "
@@ -97,7 +97,7 @@ def declare_claims(ch: Any) -> None:
     ch.declare(
         "05-8",
         "tanh, a = ½: the mean of ln(q_L/q_0) equals the ODE limit ln Q_1 (HY23's flow, our "
-        "reconstruction, τ = a₀).",
+        "reconstruction, with the network's τ).",
         paper="HY23",
         tests="mean over networks at the largest (n, β), against the mean-field (Euler) value",
     )

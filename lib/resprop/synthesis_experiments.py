@@ -1,5 +1,5 @@
 """The experiments of the synthesis chapter (one map of the four theories): Monte Carlo drivers
-over the pre-activation ResNet h^l = h^{l−1} + a₀L^(−a) W^l φ(h^{l−1}) and their tidy results.
+over the pre-activation ResNet h^l = h^{l−1} + τL^(−a) W^l φ(h^{l−1}) and their tidy results.
 
 The theory is ``resprop.theory.synthesis``; the claims these results decide are in
 ``resprop.synthesis_claims``, the figures in ``resprop.synthesis_figures``. Every simulation
@@ -57,7 +57,7 @@ Point = dict[str, Any]
 
 @dataclass(frozen=True)
 class Family:
-    """The chapter's network family (branch scale a₀, σ_w²) and how to run it.
+    """The chapter's network family (branch scale τ, σ_w²) and how to run it.
 
     ``seed_for`` maps a stream name to an integer seed (a chapter's ``ch.seed_for``).
     """
@@ -75,7 +75,7 @@ class Family:
 
     @property
     def total_branch_variance(self) -> float:
-        """C = a₀²σ_w², the branch variance c·L^(2a) (c at L = 1)."""
+        """C = τ²σ_w², the branch variance c·L^(2a) (c at L = 1)."""
         return self.branch_scale**2 * self.sigma_w2
 
     def theory_kw(self) -> dict[str, float]:
@@ -93,7 +93,8 @@ class Family:
         activation: str = "relu",
         **kw: Any,
     ) -> Record:
-        """``n_networks`` networks (α = a₀ L^(−exponent)) on ``inputs``, seeded by ``stream``."""
+        """``n_networks`` networks (branch multiplier τ L^(−exponent)) on ``inputs``, seeded by
+        ``stream``."""
         net = PreActResidual(width=width, depth=depth, activation=activation,
                              sigma_w2=self.sigma_w2, branch_scale=self.branch_scale,
                              branch_exponent=exponent, input_dim=inputs.shape[1])  # fmt: skip
@@ -190,7 +191,7 @@ def log_norm_grid(
     threshold: float,
 ) -> dict[tuple[float, int, float], Point]:
     """The ReLU map: (a, n, β) → law point of ln(q_L/q_0) at L = round(βn), plus its branch
-    variance ``c`` = a₀²σ_w²L^(−2a); stream ``grid/<a>/<n>/<β>``."""
+    variance ``c`` = τ²σ_w²L^(−2a); stream ``grid/<a>/<n>/<β>``."""
     _sizes(exponents, widths, betas)
     _validate.integer("n_networks", n_networks, minimum=2)
     grid = {}

@@ -137,7 +137,7 @@ def kernel_map_figure(kgrid: Mapping[tuple, Point], n_networks: int, rho0: float
 def collapse_figure(
     grid: Mapping[tuple, Point], n_networks: int, *, branch_scale: float, sigma_w2: float
 ) -> Figure:
-    """n·Var ln(q_L/q_0)/(C L^(1−2a)), C = a₀²σ_w², against L: the measured points (± 2 SE) and
+    """n·Var ln(q_L/q_0)/(C L^(1−2a)), C = τ²σ_w², against L: the measured points (± 2 SE) and
     the leading-order log-Gaussian variance (lines) per exponent, with its three limiting
     constants (dashed: a < ½, a = ½, a > ½)."""
     exponents, widths, betas = _grid_axes(grid)
@@ -172,9 +172,9 @@ def collapse_figure(
         ax.text(4096, val, f"{lab}: {val:.2f}", va="bottom", ha="right", fontsize=7)
     ax.set_xscale("log")
     ax.set_xlabel("depth $L$")
-    ax.set_ylabel(r"$n\,\mathrm{Var}\ln(q_L/q_0)\; / \;(a_0^2\sigma_w^2 L^{1-2a})$")
+    ax.set_ylabel(r"$n\,\mathrm{Var}\ln(q_L/q_0)\; / \;(\tau^2\sigma_w^2 L^{1-2a})$")
     ax.set_title(
-        f"Collapse test, ReLU, $a_0^2\\sigma_w^2$ = {total:g}; points: "
+        f"Collapse test, ReLU, $\\tau^2\\sigma_w^2$ = {total:g}; points: "
         + ", ".join(f"n = {n} ({m})" for n, m in zip(widths, MARKERS, strict=False))
         + f", {n_networks} nets, ±2 SE",
         fontsize=8,

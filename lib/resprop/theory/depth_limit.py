@@ -112,7 +112,7 @@ def inputs_for_kernel(K0: ArrayLike, *, sigma_in2: float = 1.0) -> np.ndarray:
 def branch_multiplier(
     depth: int, *, branch_scale: float = 1.0, branch_exponent: float = 0.5
 ) -> float:
-    """The residual branch multiplier α = τ L^(−a); Hayou & Yang's choice is a = ½."""
+    """The residual branch multiplier τ L^(−a); Hayou & Yang's choice is a = ½."""
     depth = _validate.integer("depth", depth)
     branch_scale = _validate.real("branch_scale", branch_scale, minimum=0.0)
     branch_exponent = _validate.real("branch_exponent", branch_exponent)

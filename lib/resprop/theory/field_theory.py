@@ -1,4 +1,4 @@
-r"""Finite-size field theory of residual networks with a residual scale α (Fischer et al. 2023).
+r"""Finite-size field theory of residual networks with a residual scale τ (Fischer et al. 2023).
 
 Fischer, Dahmen & Helias, *Field theory for optimal signal propagation in ResNets*
 (arXiv:2305.07715). The paper's full text was not available to us: the model, the 1/N theory
@@ -6,22 +6,22 @@ and the response functions below are **our reconstruction**, derived in the docs
 
 Model (``form="preact"``, the library's ``networks.PreActResidual``), width N, depth L:
 
-    h⁰ = W_in x  (Gaussian, kernel K⁰),   h^l = h^{l−1} + α (W^l φ(h^{l−1}) + b^l),
+    h⁰ = W_in x  (Gaussian, kernel K⁰),   h^l = h^{l−1} + τ (W^l φ(h^{l−1}) + b^l),
 
 W^l_ij ~ N(0, σ_w²/N), b^l_i ~ N(0, σ_b²). The kernel is K̂^l = h^l h^lᵀ/N (k inputs). The
-alternative ``form="full"`` puts the weights inside φ, h^l = h^{l−1} + α V φ(W h^{l−1} + b)
-(Yang–Schoenholz's full residual network with σ_v² = α², ``networks.FullResidual``; some
+alternative ``form="full"`` puts the weights inside φ, h^l = h^{l−1} + τ V φ(W h^{l−1} + b)
+(Yang–Schoenholz's full residual network with σ_v² = τ², ``networks.FullResidual``; some
 texts call this variant "reduced", but in this book the *reduced* network is x + Wφ(x) + b, which
 is the pre-activation form). Only the mean-field functions support ``form="full"``.
 
 What is here:
 
-* mean field: K^l = K^{l−1} + α² C(K^{l−1}), C(K) = σ_w² E_K[φφᵀ] + σ_b²
-  (:func:`mean_kernels`, reusing ``theory.kernels``), and its α = τ/√L continuum
+* mean field: K^l = K^{l−1} + τ² C(K^{l−1}), C(K) = σ_w² E_K[φφᵀ] + σ_b²
+  (:func:`mean_kernels`, reusing ``theory.kernels``), and its continuum limit τ ∝ 1/√L
   (:func:`continuum_response`, scipy DOP853);
 * response functions (:func:`response`), four competing definitions (``RESPONSES``), and the
-  maximising residual scale α* (:func:`optimal_scale`, :func:`optimal_continuum`), with its
-  large-depth expansion (:func:`optimal_scale_asymptotic`) and the model variants of the α*
+  maximising residual scale τ* (:func:`optimal_scale`, :func:`optimal_continuum`), with its
+  large-depth expansion (:func:`optimal_scale_asymptotic`) and the model variants of the τ*
   analysis (``VARIANTS``, :func:`optimal_scale_variant`);
 * the 1/N theory lives in :mod:`resprop.theory.finite_size` (``field_theory.finite_size`` and
   the other moved names still resolve, lazily).
@@ -60,12 +60,12 @@ __all__ = [
     "response",
 ]
 
-#: Block forms: ``preact`` h + α(W φ(h) + b) (ours); ``full`` h + α V φ(W h + b) (weights inside
-#: φ); ``two_layer`` h + α(W₂ φ(W₁ φ(h)) + b), both W ~ N(0, σ_w²/N) (the block of most ResNets).
+#: Block forms: ``preact`` h + τ(W φ(h) + b) (ours); ``full`` h + τ V φ(W h + b) (weights inside
+#: φ); ``two_layer`` h + τ(W₂ φ(W₁ φ(h)) + b), both W ~ N(0, σ_w²/N) (the block of most ResNets).
 FORMS = ("preact", "full", "two_layer")
 #: Competing definitions of "the response function" (the paper's own one is unknown):
 #: ``readout`` ∂K^y_12/∂K⁰_12 with a readout of φ(h^L) (ours: the leading candidate, the
-#: only one with an interior maximum in α); ``kernel`` ∂K^L_12/∂K⁰_12; ``jacobian``
+#: only one with an interior maximum in τ); ``kernel`` ∂K^L_12/∂K⁰_12; ``jacobian``
 #: E‖(∂h^L/∂h⁰) v‖²/‖v‖² for v ⊥ the input (what a JVP measures); ``q`` ∂q^L/∂q⁰ (one input).
 RESPONSES = ("readout", "kernel", "jacobian", "q")
 _SMOOTH = ("erf", "tanh", "linear")
@@ -101,15 +101,15 @@ def mean_kernels(
     sigma_b2: float = 0.0,
     form: str = "preact",
 ) -> np.ndarray:
-    r"""Infinite-width kernels K^l, l = 0..L, shape (L+1, k, k), with residual scale α = ``scale``.
+    r"""Infinite-width kernels K^l, l = 0..L, shape (L+1, k, k), with residual scale τ = ``scale``.
 
-    preact:     K^l = K^{l−1} + α² (σ_w² E_{K^{l−1}}[φφᵀ] + σ_b²)        ([R], ours)
-    full:       K^l = K^{l−1} + α² E_{H}[φφᵀ],  H = σ_w² K^{l−1} + σ_b²
-    two_layer:  K^l = K^{l−1} + α² (σ_w² E_{H}[φφᵀ] + σ_b²),  H = σ_w² E_{K^{l−1}}[φφᵀ]
+    preact:     K^l = K^{l−1} + τ² (σ_w² E_{K^{l−1}}[φφᵀ] + σ_b²)        ([R], ours)
+    full:       K^l = K^{l−1} + τ² E_{H}[φφᵀ],  H = σ_w² K^{l−1} + σ_b²
+    two_layer:  K^l = K^{l−1} + τ² (σ_w² E_{H}[φφᵀ] + σ_b²),  H = σ_w² E_{K^{l−1}}[φφᵀ]
 
-    Thin wrappers of ``theory.kernels.preact_residual_kernels`` (branch multiplier α) and
-    ``full_residual_kernels`` (σ_v² = α², σ_a² = 0); ``two_layer`` by the batched recursion.
-    ``alpha`` is the α-ReLU power, not α.
+    Thin wrappers of ``theory.kernels.preact_residual_kernels`` (branch multiplier τ) and
+    ``full_residual_kernels`` (σ_v² = τ², σ_a² = 0); ``two_layer`` by the batched recursion.
+    ``alpha`` is the α-ReLU power, not the branch scale τ.
     """
     K0 = _validate.kernel("K0", K0)
     depth, branch_scale, sw, sb, form = _common(depth, branch_scale, sigma_w2, sigma_b2, form)
@@ -131,7 +131,7 @@ def _kernels_batched(
 ) -> np.ndarray:
     """:func:`mean_kernels` for many scales at once, (S, L+1, k, k) (same recursion, batched).
 
-    Only for speed in sweeps over α; ``tests/test_field_theory.py`` checks it against
+    Only for speed in sweeps over τ; ``tests/test_field_theory.py`` checks it against
     :func:`mean_kernels` (i.e. ``theory.kernels``).
     """
     a2 = (scales**2)[:, None, None]
@@ -181,7 +181,7 @@ def _response_from_kernels(
 
     if form == "preact":
         factor = 1.0 + a2 * sw * gain(K)
-    elif form == "full":  # φ at H = σ_w² K + σ_b², the branch read out by V ~ N(0, α²/N)
+    elif form == "full":  # φ at H = σ_w² K + σ_b², the branch read out by V ~ N(0, τ²/N)
         factor = 1.0 + a2 * sw * gain(sw * K + sb)
     else:  # two_layer: chain rule through H = σ_w² E_K[φφᵀ]
         H = sw * kernel_map(phi, K)
@@ -210,18 +210,18 @@ def response(
     sigma_readout2: float | None = None,
     form: str = "preact",
 ) -> np.ndarray:
-    r"""Mean-field response function χ^l at every layer l = 0..L, for one or many scales α.
+    r"""Mean-field response function χ^l at every layer l = 0..L, for one or many scales τ.
 
     With J_l = E_{K^l}[φ′(u_1)φ′(u_2)] (φ′ evaluated at the pre-activations: K^l for
     ``preact``, σ_w² K^l + σ_b² for ``full``) and the kernel recursion of :func:`mean_kernels`:
 
-    * ``kernel``:   χ^l = ∂K^l_12/∂K⁰_12 = Π_{j<l} (1 + α² σ_w² J_j)   (ours)
-    * ``readout``:  χ^l = σ_out² E_{K^l}[φ′_1φ′_2] · Π_{j<l} (1 + α² σ_w² J_j) = ∂K^y_12/∂K⁰_12
+    * ``kernel``:   χ^l = ∂K^l_12/∂K⁰_12 = Π_{j<l} (1 + τ² σ_w² J_j)   (ours)
+    * ``readout``:  χ^l = σ_out² E_{K^l}[φ′_1φ′_2] · Π_{j<l} (1 + τ² σ_w² J_j) = ∂K^y_12/∂K⁰_12
       for a readout y = w·φ(h^l), w ~ N(0, σ_out²/N), of the stream itself in both forms
-      (**ours** for the α* claims, a guess)
-    * ``jacobian``: c → 1 limit of ``kernel``, Π_{j<l}(1 + α² σ_w² E[φ′(z)²]_{q^j}) =
+      (**ours** for the τ* claims, a guess)
+    * ``jacobian``: c → 1 limit of ``kernel``, Π_{j<l}(1 + τ² σ_w² E[φ′(z)²]_{q^j}) =
       E‖(∂h^l/∂h⁰) v‖²/‖v‖² for a direction v ⊥ h⁰ (what a JVP measures)
-    * ``q``:        ∂q^l/∂q⁰ = Π_{j<l}(1 + α² σ_w² F′(q^j)), F(q) = E[φ(z)²] (one input)
+    * ``q``:        ∂q^l/∂q⁰ = Π_{j<l}(1 + τ² σ_w² F′(q^j)), F(q) = E[φ(z)²] (one input)
 
     ``two_layer`` replaces σ_w² J_j by σ_w² J(H_j) · σ_w² J(K^j), H_j = σ_w² E_{K^j}[φφᵀ]. With
     ``sigma_readout2`` = σ_r² the readout is y = w·φ(V h^L), V ~ N(0, σ_r²/N), and its gain
@@ -234,7 +234,7 @@ def response(
     scalar = np.ndim(branch_scale) == 0
     scales = np.atleast_1d(np.asarray(branch_scale, dtype=float))
     if scales.ndim != 1 or not np.all(np.isfinite(scales)) or np.any(scales < 0):
-        raise ValueError("branch_scale: expected finite residual scales α ≥ 0")
+        raise ValueError("branch_scale: expected finite residual scales τ ≥ 0")
     depth, _, sw, sb, form = _common(depth, 0.0, sigma_w2, sigma_b2, form)
     so = _validate.variance("sigma_out2", sigma_out2)
     sr = None if sigma_readout2 is None else _validate.positive("sigma_readout2", sigma_readout2)
@@ -250,7 +250,7 @@ def response(
 
 
 # ---------------------------------------------------------------------------------------------
-# α* and the continuum limit
+# τ* and the continuum limit
 
 
 def optimal_scale(
@@ -268,12 +268,12 @@ def optimal_scale(
     bounds: tuple[float, float] = (1e-3, 1e2),
     n_grid: int = 41,
 ) -> float:
-    r"""α* = argmax_α χ^L(α), the residual scale of maximal response (ours).
+    r"""τ* = argmax_τ χ^L(τ), the residual scale of maximal response (ours).
 
     A log-spaced grid of ``n_grid`` scales in ``bounds`` brackets the maximum, which is then
-    refined by a bounded scalar search in ln α (relative accuracy ≈ 1e-6). Returns NaN when
-    the maximum lies at an end of ``bounds`` (a monotone response has no α*).
-    For ``form="preact"`` with σ_b² = 0, α and σ_w² enter only as α²σ_w², so α* ∝ σ_w^(−1)
+    refined by a bounded scalar search in ln τ (relative accuracy ≈ 1e-6). Returns NaN when
+    the maximum lies at an end of ``bounds`` (a monotone response has no τ*).
+    For ``form="preact"`` with σ_b² = 0, τ and σ_w² enter only as τ²σ_w², so τ* ∝ σ_w^(−1)
     exactly at fixed K0.
     """
     lo, hi = (_validate.positive("bounds", b) for b in bounds)
@@ -322,10 +322,10 @@ def near_optimal_range(
     form: str = "preact",
     bounds: tuple[float, float] = (1e-3, 1e2),
 ) -> tuple[float, float]:
-    r"""The scales α with χ^L(α) ≥ ``fraction`` · max_α χ^L: our reading of "the range of
+    r"""The scales τ with χ^L(τ) ≥ ``fraction`` · max_τ χ^L: our reading of "the range of
     maximal sensitivity" (the paper's own criterion is unknown).
 
-    Returns (α_lo, α_hi) by root finding (brentq) on each side of α* (:func:`optimal_scale`);
+    Returns (τ_lo, τ_hi) by root finding (brentq) on each side of τ* (:func:`optimal_scale`);
     NaN where there is no interior maximum.
     """
     fraction = _validate.real("fraction", fraction, minimum=0.0, strict=True)
@@ -366,7 +366,8 @@ def continuum_response(
     sigma_out2: float = 1.0,
     form: str = "preact",
 ) -> np.ndarray:
-    r"""The L → ∞ response at α = τ/√L, as a function of x = α² σ_w² L = τ² σ_w².
+    r"""The L → ∞ response at τ = √(x/(σ_w² L)), as a function of x = τ² σ_w² L (the branch
+    multiplier τ/√L of Hayou & Yang has x = τ² σ_w²).
 
     preact (σ_b² = ``sigma_b2_ratio``·σ_w²):  dK/dt = x (E_K[φφᵀ] + σ_b²/σ_w²),
         d ln χ/dt = x E_K[φ′_1 φ′_2],  t ∈ [0, 1];
@@ -374,7 +375,7 @@ def continuum_response(
 
     This is the continuum limit of :func:`response` (forward Euler with step 1/L *is* the
     network), solved with scipy DOP853 (rtol 1e-10). In the preact form everything depends on
-    x alone, hence α*²σ_w²L → x* (:func:`optimal_continuum`). Kinds ``readout`` and ``kernel``
+    x alone, hence τ*²σ_w²L → x* (:func:`optimal_continuum`). Kinds ``readout`` and ``kernel``
     (2×2 ``K0``) and ``jacobian`` (K0[0, 0]). Returns χ at t = 1, shaped like ``x``.
     """
     K0 = _validate.kernel("K0", K0)
@@ -441,7 +442,7 @@ def optimal_continuum(
     form: str = "preact",
     bounds: tuple[float, float] = (1e-2, 1e3),
 ) -> float:
-    r"""x* = argmax_x χ_readout(x) of :func:`continuum_response`: α* ≈ √(x*/(σ_w² L)) at large L.
+    r"""x* = argmax_x χ_readout(x) of :func:`continuum_response`: τ* ≈ √(x*/(σ_w² L)) at large L.
 
     Grid bracket (25 log-spaced x) then a bounded search in ln x. NaN if the maximum is at an
     end of ``bounds``.
@@ -465,24 +466,24 @@ def optimal_continuum(
 
 
 # ---------------------------------------------------------------------------------------------
-# α* at large depth: x* and the 1/L correction
+# τ* at large depth: x* and the 1/L correction
 
 
 @dataclass(frozen=True)
 class AlphaStarExpansion:
-    r"""α*(L, σ_w²) = √(x*/(σ_w² L)) · (1 + c₁/L + O(L⁻²)) for the preact form, σ_b² = 0.
+    r"""τ*(L, σ_w²) = √(x*/(σ_w² L)) · (1 + c₁/L + O(L⁻²)) for the preact form, σ_b² = 0.
 
     ``x_star`` solves ∇D(K)·C(K) + D(K)² = 0 at s = x* on the kernel flow dK/ds = C(K) =
     E_K[φφᵀ], K(0) = K0, with D(K) = E_K[φ′_1φ′_2]; ``c1`` = −(xR)′(x*)/(2x* F″(x*)) with
     F = ln χ_∞ and R the forward-Euler (finite-depth) correction ln χ_L = F + (x/L) R + O(L⁻²).
     """
 
-    x_star: float  #: α*²σ_w²L as L → ∞
-    c1: float  #: 1/L coefficient of α*/√(x*/(σ_w² L))
+    x_star: float  #: τ*²σ_w²L as L → ∞
+    c1: float  #: 1/L coefficient of τ*/√(x*/(σ_w² L))
     curvature: float  #: F″(x*) = d² ln χ_∞/dx² at x* (< 0 at a maximum)
 
     def scale(self, depth: ArrayLike, sigma_w2: float = 1.0, order: int = 1) -> np.ndarray:
-        """α* from the expansion, to ``order`` 0 (√(x*/σ_w²L)) or 1 (with 1 + c₁/L)."""
+        """τ* from the expansion, to ``order`` 0 (√(x*/σ_w²L)) or 1 (with 1 + c₁/L)."""
         L = np.asarray(depth, dtype=float)
         lead = np.sqrt(self.x_star / (_validate.positive("sigma_w2", sigma_w2) * L))
         return lead * (1 + self.c1 / L) if order >= 1 else lead
@@ -491,9 +492,9 @@ class AlphaStarExpansion:
 def alpha_star_expansion(
     K0: ArrayLike, activation: str | Activation = "erf", *, alpha: float | None = None
 ) -> AlphaStarExpansion:
-    r"""Large-depth expansion of the readout optimum α* (preact form, σ_b² = 0; ours).
+    r"""Large-depth expansion of the readout optimum τ* (preact form, σ_b² = 0; ours).
 
-    With x = α²σ_w²L and s = x t the network is forward Euler with step h = x/L of the
+    With x = τ²σ_w²L and s = x t the network is forward Euler with step h = x/L of the
     flow dK/ds = C(K) = E_K[φφᵀ] on s ∈ [0, x], and the readout response is
 
         ln χ_∞(x) = ln D(K(x)) + ∫₀^x D(K(s)) ds,          (continuum)
@@ -578,14 +579,14 @@ def alpha_star_expansion(
 
 
 # ---------------------------------------------------------------------------------------------
-# α* against σ_w² in model variants
+# τ* against σ_w² in model variants
 
 
 #: Where σ_w² enters besides the branch weights (all with the readout response):
-#: ``preact`` nowhere (ours: α and σ_w² enter as α²σ_w² only); ``input`` also the input layer,
+#: ``preact`` nowhere (ours: τ and σ_w² enter as τ²σ_w² only); ``input`` also the input layer,
 #: K⁰ ∝ σ_w²; ``readout`` also a readout layer y = w·φ(V h^L), V ~ N(0, σ_w²/N); ``two_layer``
-#: the block h + α W₂φ(W₁φ(h)); ``bias`` a fixed branch bias σ_b² (``sigma_b2``); ``full``
-#: the weights inside φ, h + α Vφ(W h).
+#: the block h + τ W₂φ(W₁φ(h)); ``bias`` a fixed branch bias σ_b² (``sigma_b2``); ``full``
+#: the weights inside φ, h + τ Vφ(W h).
 VARIANTS = ("preact", "input", "readout", "two_layer", "bias", "full")
 
 
@@ -598,7 +599,7 @@ def optimal_scale_variant(
     *,
     sigma_b2: float = 0.1,
 ) -> float:
-    r"""α* (:func:`optimal_scale`, readout response) of one model variant of ``VARIANTS``.
+    r"""τ* (:func:`optimal_scale`, readout response) of one model variant of ``VARIANTS``.
 
     ``K0`` is the input kernel at σ_w² = 1 (the ``input`` variant uses σ_w² K0); ``sigma_b2``
     is the fixed bias variance of the ``bias`` variant. NaN where there is no interior maximum.
@@ -629,9 +630,9 @@ def variant_slopes(
     *,
     sigma_b2: float = 0.1,
 ) -> tuple[np.ndarray, np.ndarray]:
-    r"""α*(σ_w²) on a grid, and the local log-slope d ln α*/d ln σ_w² there (``np.gradient``
+    r"""τ*(σ_w²) on a grid, and the local log-slope d ln τ*/d ln σ_w² there (``np.gradient``
     in ln σ_w²: second-order central differences inside, one-sided at the ends). NaN where
-    α* does not exist."""
+    τ* does not exist."""
     grid = np.asarray(sigma_w2, dtype=float)
     if grid.ndim != 1 or len(grid) < 3 or not np.all(np.diff(grid) > 0) or grid[0] <= 0:
         raise ValueError("sigma_w2: expected an increasing grid of ≥ 3 positive weight variances")

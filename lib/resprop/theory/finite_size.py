@@ -1,13 +1,13 @@
-r"""The 1/N (one-loop) theory of the pre-activation ResNet with a residual scale α.
+r"""The 1/N (one-loop) theory of the pre-activation ResNet with a residual scale τ.
 
-Split from :mod:`resprop.theory.field_theory` (the mean field, the response functions and α*):
+Split from :mod:`resprop.theory.field_theory` (the mean field, the response functions and τ*):
 this module holds the finite-width corrections of Fischer, Dahmen & Helias 2023
 (arXiv:2305.07715) **as we reconstructed them** — the kernel covariance N·Cov(K̂^l) (cavity and
 kernel-field closures), the mean correction E K̂^l = K^l + K₁^l/N (cavity and naive closures),
-and the 1/N correction of the response functions, including the one that defines α*
+and the 1/N correction of the response functions, including the one that defines τ*
 (:func:`response_finite_size`, :func:`optimal_scale_finite_size`).
 
-Model: h⁰ ~ N(0, K0) i.i.d. over neurons (a Gaussian input layer), h^l = h^{l−1} + α(W φ(h) + b),
+Model: h⁰ ~ N(0, K0) i.i.d. over neurons (a Gaussian input layer), h^l = h^{l−1} + τ(W φ(h) + b),
 W ~ N(0, σ_w²/N), b ~ N(0, σ_b²), smooth φ only. Nothing here imports the simulation; float64.
 """
 
@@ -160,33 +160,33 @@ def finite_size(
     n_tangents: int = 0,
     nodes: tuple[int, int] | None = None,
 ) -> FiniteSize:
-    r"""One-loop (leading 1/N) theory of the pre-activation ResNet h^l = h^{l−1} + α(W φ(h) + b).
+    r"""One-loop (leading 1/N) theory of the pre-activation ResNet h^l = h^{l−1} + τ(W φ(h) + b).
 
     Assumes a Gaussian input layer: the neurons' h⁰_i are i.i.d. N(0, K0) (``input_dim`` set in
     the simulation). Smooth φ only (erf, tanh, linear). The state has P = k + ``n_tangents``
     columns; a tangent column t carries φ′(h_0) t, like a Jacobian-vector product of input 0.
 
     **Derivation (ours, for any P ≤ 2 columns).** Given layer l,
-    the increments are i.i.d. over neurons, N(0, α² Ĉ^l), with the *field*
+    the increments are i.i.d. over neurons, N(0, τ² Ĉ^l), with the *field*
     Ĉ^l = σ_w² Σ_j Φ(h_j^l)Φ(h_j^l)ᵀ/N + σ_b². Write Ĉ^l = C^l + δ^l. To leading order the field
-    noise is δ^l = ζ^l/√N + α² J^l Σ_{m<l} δ^m, with ζ the sampling noise of i.i.d. Gaussian
+    noise is δ^l = ζ^l/√N + τ² J^l Σ_{m<l} δ^m, with ζ the sampling noise of i.i.d. Gaussian
     trajectories H (Cov(H^k, H^l) = K^{min(k,l)}) and J^l = ∂C/∂K at K^l. Hence the field a
-    neuron sees, K̃^l = K^l + α² Σ_{k<l} Ξ^{l,k} ζ^k/√N, propagates through the mean-field
-    kernel response Ξ^{l,k} = Π_{j=k+1}^{l−1} (1 + α² J^j), and
+    neuron sees, K̃^l = K^l + τ² Σ_{k<l} Ξ^{l,k} ζ^k/√N, propagates through the mean-field
+    kernel response Ξ^{l,k} = Π_{j=k+1}^{l−1} (1 + τ² J^j), and
 
-    * W^l = N Cov(K̃^l) = α⁴ Σ_{k,k'<l} Ξ^{l,k} Σ_ζ(k,k') Ξ^{l,k'}ᵀ,
+    * W^l = N Cov(K̃^l) = τ⁴ Σ_{k,k'<l} Ξ^{l,k} Σ_ζ(k,k') Ξ^{l,k'}ᵀ,
       Σ_ζ(k,k') = Cov_GP(F(H^k), F(H^k')), F = σ_w²ΦΦᵀ (two-layer expectations);
-    * N Cov(K̂^l) = G^l + α² Σ_{k<l} (S^k Ξ^{l,k}ᵀ + Ξ^{l,k} S^kᵀ) + W^l, with
+    * N Cov(K̂^l) = G^l + τ² Σ_{k<l} (S^k Ξ^{l,k}ᵀ + Ξ^{l,k} S^kᵀ) + W^l, with
       G_{ab,cd} = K_ac K_bd + K_ad K_bc and S^k = Cov_{K^k}(HHᵀ, F)  (``covariance``);
-    * E K̂^l = K^l + K₁^l/N with K₁^{l+1} = K₁^l + α² Δ^l (exact: W is zero-mean), and the mean
+    * E K̂^l = K^l + K₁^l/N with K₁^{l+1} = K₁^l + τ² Δ^l (exact: W is zero-mean), and the mean
       field correction Δ^l = N(E Ĉ^l − C^l) = shift + fluctuation + self:
       shift = J^l[K₁^l];  fluctuation = ½ E_X D²C_{K^l}[X, X], X ~ N(0, W^l);
-      self = (α²/2) Σ_{k<l} E_GP[∇²F(H^l) : Ξ^{l,k}[F(H^k) − C^k]]  — a neuron's own past
+      self = (τ²/2) Σ_{k<l} E_GP[∇²F(H^l) : Ξ^{l,k}[F(H^k) − C^k]]  — a neuron's own past
       activity, fed back into the field it sees through the skip path (this is what the
       naive closure misses).
 
     **Closures kept side by side.** ``covariance_kernel_field`` is the kernel-field recursion
-    V^{l+1} = V + α²(M + Mᵀ) + α⁴(Q + JVJᵀ), M = S + VJᵀ, Q = Σ_ζ(l, l), which treats the
+    V^{l+1} = V + τ²(M + Mᵀ) + τ⁴(Q + JVJᵀ), M = S + VJᵀ, Q = Σ_ζ(l, l), which treats the
     neurons as Gaussian with a fluctuating kernel; it misses the non-quadratic cross-layer
     correlations kept in Σ_ζ (our derivation; it differs at the per-cent level).
     ``mean_correction_naive`` is the feed-forward-style closure:
@@ -196,8 +196,8 @@ def finite_size(
     differences of the quadrature in the covariance. ``nodes`` = (one-layer, two-layer)
     Gauss–Hermite nodes per input axis (default (200, 120) for P = 1, (200, 100) for an input and
     a tangent, (64, 22) for two inputs; tangent axes are exact with 8 nodes). Measured at
-    α = 0.7, L = 10, q⁰ = 1: the Jacobian χ₁ is 1.6467 / 1.6747 / 1.6750 with 40 / 70 / 100
-    two-layer nodes; the two-input readout χ₁ (α = 0.45, c⁰ = 0.5) −0.1653 / −0.1723 / −0.1728
+    τ = 0.7, L = 10, q⁰ = 1: the Jacobian χ₁ is 1.6467 / 1.6747 / 1.6750 with 40 / 70 / 100
+    two-layer nodes; the two-input readout χ₁ (τ = 0.45, c⁰ = 0.5) −0.1653 / −0.1723 / −0.1728
     with 14 / 22 / 30;
     the cost grows like nodes^(2P).
     ``quadrature_error`` reports the rule's worst relative error against closed forms of
@@ -264,7 +264,7 @@ def finite_size(
             else:
                 J[layer][:, e * P + f] = J[layer][:, f * P + e] = col / 2
 
-    # Ξ^{l,k} = Π_{j=k+1}^{l−1} (1 + α² J^j) for k < l
+    # Ξ^{l,k} = Π_{j=k+1}^{l−1} (1 + τ² J^j) for k < l
     Xi = np.zeros((depth + 1, depth + 1, P2, P2))
     for kk in range(depth):
         Xi[kk + 1, kk] = eye
@@ -324,7 +324,7 @@ def finite_size(
         return out
 
     def self_term(layer: int) -> np.ndarray:
-        """(α²/2) Σ_{k<l} E[∇²F(H^l) : Ξ^{l,k}[F(H^k) − C^k]], by Price in the increment D."""
+        """(τ²/2) Σ_{k<l} E[∇²F(H^l) : Ξ^{l,k}[F(H^k) − C^k]], by Price in the increment D."""
         out = np.zeros(P2)
         for kk in range(layer):
             D = K[layer] - K[kk]
@@ -389,7 +389,7 @@ def tangent_kernels(
 ) -> np.ndarray:
     r"""Mean-field kernels (L+1, 2, 2) of an (input, tangent) state (h, t), t a JVP of h.
 
-    K^{l+1} = K^l + α² (σ_w² E_{K^l}[Φ Φᵀ] + σ_b² e₀e₀ᵀ), Φ(h, t) = (φ(h), φ′(h) t), by
+    K^{l+1} = K^l + τ² (σ_w² E_{K^l}[Φ Φᵀ] + σ_b² e₀e₀ᵀ), Φ(h, t) = (φ(h), φ′(h) t), by
     Gauss–Hermite quadrature (``nodes``² points). K0 may be singular: the radial tangent
     t⁰ = h⁰ (K0 = q⁰ [[1, 1], [1, 1]]) gives K^L_tt/q⁰, the sensitivity along the input itself;
     an orthogonal tangent (K0_ht = 0) gives :func:`response` ``kind="jacobian"`` times K0_tt.
@@ -474,15 +474,15 @@ def optimal_scale_finite_size(
     rel_step: float = 0.05,
     nodes: tuple[int, int] | None = None,
 ) -> tuple[float, float]:
-    r"""α* of the readout response at width N to first order: α*_N = α*_∞ + a₁/N + O(N⁻²).
+    r"""τ* of the readout response at width N to first order: τ*_N = τ*_∞ + a₁/N + O(N⁻²).
 
-    Maximising χ₀(α) + χ₁(α)/N (:func:`response_finite_size`, ``kind="readout"``) moves the
-    mean-field optimum α*_∞ (``field_theory.optimal_scale``) by a₁/N with
+    Maximising χ₀(τ) + χ₁(τ)/N (:func:`response_finite_size`, ``kind="readout"``) moves the
+    mean-field optimum τ*_∞ (``field_theory.optimal_scale``) by a₁/N with
 
-        a₁ = −χ₁′(α*_∞)/χ₀″(α*_∞),
+        a₁ = −χ₁′(τ*_∞)/χ₀″(τ*_∞),
 
-    χ₁′ by a central difference of the one-loop theory at α*(1 ± ``rel_step``) and χ₀″ by one of
-    the mean-field response (step 1e-3 α*). Returns (α*_∞, a₁). σ_b² = 0, 2×2 ``K0``.
+    χ₁′ by a central difference of the one-loop theory at τ*(1 ± ``rel_step``) and χ₀″ by one of
+    the mean-field response (step 1e-3 τ*). Returns (τ*_∞, a₁). σ_b² = 0, 2×2 ``K0``.
     """
     K0 = _validate.kernel("K0", K0, 2)
     rel = _validate.positive("rel_step", rel_step)

@@ -7,7 +7,7 @@ E[φφ](K)_ab = E[φ(z_a)φ(z_b)], z ~ N(0, K) (``gaussian.kernel_map``):
 * feed-forward          K' = σ_w² E[φφ](K) + σ_b²
 * reduced residual      K' = K + σ_w² E[φφ](K) + σ_b²
 * full residual         H = σ_w² K + σ_b²,  K' = K + σ_v² E[φφ](H) + σ_a²
-* pre-activation        K' = K + α² (σ_w² E[φφ](K) + σ_b²)
+* pre-activation        K' = K + τ² (σ_w² E[φφ](K) + σ_b²)   (τ the branch multiplier)
 
 The skip term adds K because the branch's last weight matrix is fresh, so the branch is
 uncorrelated with the stream. Values grow like (1 + σ²/2)^L for ReLU: use
@@ -122,7 +122,7 @@ def preact_residual_kernels(
     sigma_b2: float = 0.0,
     branch_scale: float = 1.0,
 ) -> np.ndarray:
-    """Pre-activation residual h' = h + α(W φ(h) + b):  K' = K + α²(σ_w² E[φφ](K) + σ_b²)."""
+    """Pre-activation residual h' = h + τ(W φ(h) + b):  K' = K + τ²(σ_w² E[φφ](K) + σ_b²)."""
     phi = get_activation(activation, alpha)
     sw, sb = _validate.variance("sigma_w2", sigma_w2), _validate.variance("sigma_b2", sigma_b2)
     a2 = _validate.real("branch_scale", branch_scale) ** 2

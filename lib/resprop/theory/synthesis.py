@@ -2,10 +2,10 @@
 
 Family (the library's ``PreActResidual`` with ReLU, no bias), width n, depth L:
 
-    h^l = h^{l−1} + α W^l φ(h^{l−1}),   W_ij ~ N(0, σ_w²/n),   α = a₀ L^(−a).
+    h^l = h^{l−1} + τ L^(−a) W^l φ(h^{l−1}),   W_ij ~ N(0, σ_w²/n)   (branch multiplier τ L^(−a)).
 
-Given h^{l−1}, the branch α W φ(h) has i.i.d. N(0, α²σ_w²‖φ(h)‖²/n) coordinates, so in law this is
-Li, Nica & Roy's ResNet x' = x + W σ(x) with **branch variance c = α²σ_w² = a₀²σ_w² L^(−2a)**
+Given h^{l−1}, the branch τ L^(−a) W φ(h) has i.i.d. N(0, τ²σ_w²L^(−2a)‖φ(h)‖²/n) coordinates, so
+in law this is Li, Nica & Roy's ResNet x' = x + W σ(x) with **branch variance c = τ²σ_w² L^(−2a)**
 (:func:`branch_variance`). Everything below is a thin layer over the four theory modules, for the
 log output norm ln(q_L/q_0), q_l = ‖h^l‖²/n, with h⁰ ~ N(0, I_n):
 
@@ -14,9 +14,9 @@ log output norm ln(q_L/q_0), q_l = ‖h^l‖²/n, with h⁰ ~ N(0, I_n):
 * log-Gaussian (Li, Nica & Roy; leading order in 1/n): ``theory.log_gaussian.log_norm_moments``
   summed over the L actual blocks (``finite_depth=True``): mean L ln A + E L_d, variance Var L_d;
 * ODE limit (Hayou & Yang; our reconstruction of their flow): ``theory.depth_limit.
-  limiting_kernel`` solved (DOP853) to time 1 with τ = a₀ L^(½ − a), i.e. the depth-continuum
-  of the same network with total branch variance c L (only a genuine limit at a = ½);
-  deterministic, variance 0;
+  limiting_kernel`` solved (DOP853) to time 1 with the scale τ L^(½ − a) in place of τ, i.e. the
+  depth-continuum of the same network with total branch variance c L (only a genuine limit at
+  a = ½); deterministic, variance 0;
 * field theory (Fischer et al.): our reconstruction covers smooth φ only, so it makes no ReLU
   prediction here; for tanh, :func:`field_theory_log_norm_variance` gives its 1/N prediction of
   the spread, N·Var ln q_L → N·Var(K̂^L)/(K^L)².
@@ -28,7 +28,7 @@ correlation time of a coordinate's sign, 4/c blocks (ρ = A^(−1/2) ≈ e^(−c
 * a < ½ (L ≫ 4/c): n Var → s²(c) L, and s²(c)/c → 2 + 2I with I = ∫₀¹ κ(t)/t dt
   (:func:`small_c_slope`, the interlayer correlations add 2I to the weight noise's 2);
 * a > ½ (L ≪ 4/c): the signs barely change over the whole network and n Var → 2 c L;
-* a = ½ (L ~ 4/c): n Var → 2C + (C²/2)∫₀¹(1 − s) κ(e^(−Cs/4)) ds with C = a₀²σ_w²
+* a = ½ (L ~ 4/c): n Var → 2C + (C²/2)∫₀¹(1 − s) κ(e^(−Cs/4)) ds with C = τ²σ_w²
   (:func:`critical_variance`), the finite-width fluctuation around the ODE limit.
 
 For other activations (the chapter uses tanh) only the deterministic theories apply, and
@@ -73,7 +73,8 @@ KERNEL_THEORIES = ("mean field", "ODE limit")
 def branch_variance(
     depth: int, *, branch_scale: float, branch_exponent: float, sigma_w2: float
 ) -> float:
-    """c = α²σ_w² with α = a₀ L^(−a): the branch variance of the equivalent LNR21 network."""
+    """c = τ²σ_w² L^(−2a) (branch multiplier τ L^(−a)): the branch variance of the equivalent
+    LNR21 network."""
     depth = _validate.integer("depth", depth)
     alpha = depth_limit.branch_multiplier(
         depth, branch_scale=branch_scale, branch_exponent=branch_exponent
@@ -92,10 +93,10 @@ def kernel_predictions(
 ) -> dict[str, np.ndarray]:
     """Final k×k kernel of the network {h^l} with input kernel K0, per :data:`KERNEL_THEORIES`.
 
-    mean field (YS17): K^L of ``kernels.preact_residual_kernels``, K' = K + α²σ_w² E[φφ](K),
-    α = a₀ L^(−a); ODE limit (HY23, our reconstruction): Q_1 of ``depth_limit.limiting_kernel``,
-    dQ/dt = τ²σ_w² E[φφ](Q), with τ = a₀ L^(½−a) (the depth-continuum of the same network; a
-    genuine limit only at a = ½). Both deterministic, any activation.
+    mean field (YS17): K^L of ``kernels.preact_residual_kernels``, K' = K + τ²L^(−2a)σ_w² E[φφ](K);
+    ODE limit (HY23, our reconstruction): Q_1 of ``depth_limit.limiting_kernel``,
+    dQ/dt = τ²L^(1−2a)σ_w² E[φφ](Q), i.e. the scale τ L^(½−a) in place of τ (the depth-continuum
+    of the same network; a genuine limit only at a = ½). Both deterministic, any activation.
     """
     K0 = _validate.kernel("K0", K0)
     L = _validate.integer("depth", depth)
@@ -138,7 +139,7 @@ def log_norm_predictions(
     mean field: ln(K^L/K^0) from ``kernels.preact_residual_kernels`` (YS17; = L ln(1 + c/2) for
     ReLU), 0; log-Gaussian (ReLU only; omitted for other activations): (L ln A + E L_d, Var L_d)
     from ``log_gaussian.log_norm_moments`` (LNR21, leading order in 1/n, summed over the L
-    blocks); ODE limit: ln Q_1 of ``depth_limit.limiting_kernel`` with τ = a₀ L^(½−a) (HY23's
+    blocks); ODE limit: ln Q_1 of ``depth_limit.limiting_kernel`` with the scale τ L^(½−a) (HY23's
     flow, our reconstruction), 0. The deterministic ones come from :func:`kernel_predictions`.
     """
     n = _validate.integer("width", width)
@@ -171,13 +172,13 @@ def field_theory_log_norm_variance(
 ) -> dict[str, float]:
     """N·Var ln q_L at leading order in 1/N from the field theory (FDH23, our reconstruction).
 
-    For the network h^l = h^{l−1} + α W φ(h^{l−1}) with α = a₀ L^(−a) and a Gaussian input layer
+    For the network h^l = h^{l−1} + τ L^(−a) W φ(h^{l−1}) and a Gaussian input layer
     (h⁰_i i.i.d. N(0, q0)), q_L = ‖h^L‖²/N has N·Var(q_L) → C^L = N·Cov(K̂^L_00, K̂^L_00) of
     ``field_theory.finite_size`` and, by the delta method, N·Var ln q_L → C^L/(K^L)². Returns
     that ratio for ``"cavity"`` (our closure) and ``"kernel field"`` (the notes' recursion), and
     ``"Gaussian process"`` = 2: the value if h^L were a fresh Gaussian sample with the
     mean-field kernel (no propagated fluctuations of the field). Smooth φ only (tanh, erf,
-    linear). For linear φ the exact leading order is 2 + L(4c + 2c²)/(1 + c)², c = α²σ_w².
+    linear). For linear φ the exact leading order is 2 + L(4c + 2c²)/(1 + c)², c = τ²σ_w²L^(−2a).
     """
     L = _validate.integer("depth", depth)
     a0 = _validate.positive("branch_scale", branch_scale)
@@ -208,7 +209,7 @@ def small_c_slope() -> float:
 
 
 def critical_variance(total: float) -> float:
-    """lim n·Var ln(q_L/q_0) at a = ½ as L → ∞ (after n → ∞), C = a₀²σ_w² = c L (ours).
+    """lim n·Var ln(q_L/q_0) at a = ½ as L → ∞ (after n → ∞), C = τ²σ_w² = c L (ours).
 
     = 2C + (C²/2) ∫₀¹ (1 − s) κ(e^(−Cs/4)) ds: the L → ∞ limit of ``log_gaussian.
     log_norm_moments`` with c = C/L (noise L v → 2C, one-layer term → 0, interlayer
