@@ -101,7 +101,7 @@ def mean_kernels(
     sigma_b2: float = 0.0,
     form: str = "preact",
 ) -> np.ndarray:
-    r"""Infinite-width kernels K^l, l = 0..L, shape (L+1, k, k), with residual scale τ = ``scale``.
+    r"""Infinite-width kernels K^l, l = 0..L, shape (L+1, k, k), branch scale τ = ``branch_scale``.
 
     preact:     K^l = K^{l−1} + τ² (σ_w² E_{K^{l−1}}[φφᵀ] + σ_b²)        ([R], ours)
     full:       K^l = K^{l−1} + τ² E_{H}[φφᵀ],  H = σ_w² K^{l−1} + σ_b²
@@ -227,7 +227,7 @@ def response(
     ``sigma_readout2`` = σ_r² the readout is y = w·φ(V h^L), V ~ N(0, σ_r²/N), and its gain
     σ_out² E[φ′_1φ′_2] is taken at σ_r² K^L (times σ_r²): a readout layer that shares σ_w².
     ``readout`` and ``kernel`` need a 2×2 ``K0``; ``jacobian`` and ``q`` use K0[0, 0].
-    Returns (L+1,) for a scalar ``scale``, else (len(scale), L+1).
+    Returns (L+1,) for a scalar ``branch_scale``, else (len(branch_scale), L+1).
     """
     K0 = _validate.kernel("K0", K0)
     kind = _validate.choice("kind", kind, RESPONSES)
