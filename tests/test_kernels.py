@@ -39,6 +39,39 @@ def test_preact_matches_one_step_by_hand():
     np.testing.assert_allclose(K[1], K0 + a**2 * (sw * gaussian.kernel_map("tanh", K0) + sb))
 
 
+def test_two_layer_matches_one_step_by_hand():
+    sw, sb, sv, sa, a = 1.7, 0.1, 2.2, 0.05, 0.6
+    K = kn.two_layer_residual_kernels(
+        K0, 1, "erf", sigma_w2=sw, sigma_b2=sb, sigma_v2=sv, sigma_a2=sa, branch_scale=a
+    )
+    H = sw * gaussian.kernel_map("erf", K0) + sb
+    np.testing.assert_allclose(K[1], K0 + a**2 * (sv * gaussian.kernel_map("erf", H) + sa))
+
+
+def test_residual_families_are_one_recursion_and_batch_over_scales():
+    """Every residual family is K' = K + τ² B(K); an array of τ gives each τ's kernels exactly."""
+    sw, sb = 1.3, 0.05
+    reduced = kn.reduced_residual_kernels(K0, 5, "tanh", sigma_w2=sw, sigma_b2=sb)
+    preact = kn.preact_residual_kernels(K0, 5, "tanh", sigma_w2=sw, sigma_b2=sb)
+    np.testing.assert_array_equal(reduced, preact)
+    scales = [0.2, 1.0, 1.9]
+    for family in (kn.preact_residual_kernels, kn.two_layer_residual_kernels):
+        batched = family(K0, 5, "tanh", branch_scale=scales)
+        assert batched.shape == (3, 6, 3, 3)
+        for tau, Kb in zip(scales, batched, strict=True):
+            np.testing.assert_array_equal(Kb, family(K0, 5, "tanh", branch_scale=tau))
+    K, H = kn.full_residual_kernels(K0, 5, "relu", sigma_w2=2.0, branch_scale=scales)
+    assert K.shape == H.shape == (3, 6, 3, 3) and np.isnan(H[:, 0]).all()
+    np.testing.assert_array_equal(H[:, 1:], 2.0 * K[:, :-1])
+
+
+def test_a_bad_branch_scale_array_is_refused():
+    with pytest.raises(ValueError, match="branch_scale.*1-D"):
+        kn.preact_residual_kernels(K0, 3, branch_scale=np.ones((2, 2)))
+    with pytest.raises(ValueError, match="branch_scale.*finite"):
+        kn.preact_residual_kernels(K0, 3, branch_scale=[1.0, np.nan])
+
+
 def test_a_non_covariance_is_refused():
     bad = np.array([[1.0, 0.9, -0.9], [0.9, 1.0, 0.9], [-0.9, 0.9, 1.0]])  # every |c| < 1
     with pytest.raises(ValueError, match="K0.*positive semi-definite"):

@@ -42,7 +42,7 @@ from numpy.typing import ArrayLike
 from .. import _validate
 from ..activations import Activation, get_activation
 from ..gaussian import kernel_map, variance_map
-from .kernels import full_residual_kernels, preact_residual_kernels
+from .kernels import full_residual_kernels, preact_residual_kernels, two_layer_residual_kernels
 
 __all__ = [
     "FORMS",
@@ -107,46 +107,31 @@ def mean_kernels(
     full:       K^l = K^{l−1} + τ² E_{H}[φφᵀ],  H = σ_w² K^{l−1} + σ_b²
     two_layer:  K^l = K^{l−1} + τ² (σ_w² E_{H}[φφᵀ] + σ_b²),  H = σ_w² E_{K^{l−1}}[φφᵀ]
 
-    Thin wrappers of ``theory.kernels.preact_residual_kernels`` (branch multiplier τ) and
-    ``full_residual_kernels`` (σ_v² = τ², σ_a² = 0); ``two_layer`` by the batched recursion.
+    The recursions of ``theory.kernels`` (``preact_residual_kernels``; ``full_residual_kernels``
+    with σ_v² = 1, σ_a² = 0; ``two_layer_residual_kernels`` with σ_v² = σ_w², σ_a² = σ_b²).
     ``alpha`` is the α-ReLU power, not the branch scale τ.
     """
     K0 = _validate.kernel("K0", K0)
     depth, branch_scale, sw, sb, form = _common(depth, branch_scale, sigma_w2, sigma_b2, form)
-    phi = get_activation(activation, alpha)
-    if form == "two_layer":
-        return _kernels_batched(K0, depth, np.array([branch_scale]), phi, sw, sb, form)[0]
-    if form == "preact":
-        return preact_residual_kernels(
-            K0, depth, phi, sigma_w2=sw, sigma_b2=sb, branch_scale=branch_scale
-        )
-    K, _ = full_residual_kernels(
-        K0, depth, phi, sigma_w2=sw, sigma_b2=sb, sigma_v2=branch_scale**2, sigma_a2=0.0
-    )
-    return K
+    return _kernels(K0, depth, branch_scale, get_activation(activation, alpha), sw, sb, form)
 
 
-def _kernels_batched(
-    K0: np.ndarray, depth: int, scales: np.ndarray, phi: Activation, sw: float, sb: float, form: str
+def _kernels(
+    K0: np.ndarray,
+    depth: int,
+    scales: float | np.ndarray,
+    phi: Activation,
+    sw: float,
+    sb: float,
+    form: str,
 ) -> np.ndarray:
-    """:func:`mean_kernels` for many scales at once, (S, L+1, k, k) (same recursion, batched).
-
-    Only for speed in sweeps over τ; ``tests/test_field_theory.py`` checks it against
-    :func:`mean_kernels` (i.e. ``theory.kernels``).
-    """
-    a2 = (scales**2)[:, None, None]
-    K = np.broadcast_to(K0, (len(scales), *K0.shape)).copy()
-    out = np.empty((len(scales), depth + 1, *K0.shape))
-    out[:, 0] = K
-    for layer in range(depth):
-        if form == "preact":
-            K = K + a2 * (sw * kernel_map(phi, K) + sb)
-        elif form == "two_layer":
-            K = K + a2 * (sw * kernel_map(phi, sw * kernel_map(phi, K)) + sb)
-        else:
-            K = K + a2 * kernel_map(phi, sw * K + sb)
-        out[:, layer + 1] = K
-    return out
+    """:func:`mean_kernels` for validated inputs; an array of scales gives (S, L+1, k, k)."""
+    kw = dict(sigma_w2=sw, branch_scale=scales)
+    if form == "preact":
+        return preact_residual_kernels(K0, depth, phi, sigma_b2=sb, **kw)
+    if form == "full":
+        return full_residual_kernels(K0, depth, phi, sigma_b2=sb, sigma_v2=1.0, **kw)[0]
+    return two_layer_residual_kernels(K0, depth, phi, sigma_v2=sw, sigma_a2=sb, **kw)
 
 
 def _fprime(phi: Activation, q: np.ndarray) -> np.ndarray:
@@ -244,7 +229,7 @@ def response(
             raise ValueError(f"K0: kind {kind!r} needs a 2×2 kernel, got shape {K0.shape}")
     else:
         K0 = K0[:1, :1]
-    K = _kernels_batched(K0, depth, scales, phi, sw, sb, form)
+    K = _kernels(K0, depth, scales, phi, sw, sb, form)
     chi = _response_from_kernels(K, phi, scales, sw, sb, so, kind, form, sr)
     return chi[0] if scalar else chi
 

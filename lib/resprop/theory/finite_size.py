@@ -23,7 +23,7 @@ from .. import _validate
 from ..activations import Activation, get_activation
 from ..gaussian import kernel_map
 from .field_theory import _SMOOTH, RESPONSES, _common, optimal_scale, response
-from .kernels import preact_residual_kernels
+from .kernels import preact_residual_kernels, residual_kernels
 
 __all__ = [
     "FiniteSize",
@@ -233,13 +233,14 @@ def finite_size(
     eye = np.eye(P2)
 
     # mean field, by quadrature (checked against the closed forms of theory.kernels)
-    K = np.empty((depth + 1, P, P))
-    m = np.empty((depth + 1, P2))  # E_K[F]
-    K[0] = K0
-    for layer in range(depth + 1):
-        m[layer] = core.field(K[layer])
-        if layer < depth:
-            K[layer + 1] = K[layer] + a2 * (m[layer].reshape(P, P) + bias)
+    fields = []  # E_K[F] at each layer, kept as the recursion computes them
+
+    def branch(Kl: np.ndarray) -> np.ndarray:
+        fields.append(core.field(Kl))
+        return fields[-1].reshape(P, P) + bias
+
+    K = residual_kernels(K0, depth, branch, branch_scale=branch_scale)
+    m = np.stack([*fields, core.field(K[-1])])
     closed = preact_residual_kernels(
         K0[:k, :k], depth, phi, sigma_w2=sw, sigma_b2=sb, branch_scale=branch_scale
     )
@@ -401,11 +402,9 @@ def tangent_kernels(
     core = _Core(phi, 1, 1, sw, (nodes, 4))
     bias = np.zeros((2, 2))
     bias[0, 0] = sb
-    K = np.empty((depth + 1, 2, 2))
-    K[0] = K0
-    for layer in range(depth):
-        K[layer + 1] = K[layer] + branch_scale**2 * (core.field(K[layer]).reshape(2, 2) + bias)
-    return K
+    return residual_kernels(
+        K0, depth, lambda K: core.field(K).reshape(2, 2) + bias, branch_scale=branch_scale
+    )
 
 
 def response_finite_size(
