@@ -619,7 +619,7 @@ for act in ["relu", "tanh"]:
     depth_first[act] = cm.depth_first_limit(
         K0, size.sde_widths, size.sde_steps, size.sde_neurons[act], act,
         taper_width=size.sde_taper_width, pilot_samples=size.sde_pilot,
-        seed=ch.seed_for(f"depth_first/{act}"), pilot_seed=ch.seed_for(f"depth_first/{act}/pilot"),
+        seed=ch.seed_for(f"depth_first/{act}"),
         device=ch.device,
     )  # fmt: skip
 for result in depth_first.values():
@@ -635,7 +635,7 @@ for result in depth_first.values():
 Q1_relu, rows_relu = depth_first["relu"].Q1, depth_first["relu"].rows
 joint = cm.joint_means(
     K0, size.joint_widths, size.joint_neurons, pilot_width=size.sde_widths[-1],
-    pilot_samples=size.sde_pilot, seed=ch.seed_for("joint"), pilot_seed=ch.seed_for("joint/pilot"),
+    pilot_samples=size.sde_pilot, seed=ch.seed_for("joint"),
     device=ch.device,
 )  # fmt: skip
 n_k, L_k, B_k = size.net_check_width, size.net_check_depth, size.net_check_networks

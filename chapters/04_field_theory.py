@@ -168,7 +168,7 @@ for claim_id, declared in ch.declared.items():
 
 # %%
 kfs = fx.kernel_finite_size(
-    setup, size.fs_depth, size.fs_scale, size.fs_widths, size.fs_networks,
+    setup, size.fs_depth, size.fs_branch_scale, size.fs_widths, size.fs_networks,
     size.dense_width, size.dense_networks,
 )  # fmt: skip
 print(kfs.describe())
@@ -178,7 +178,7 @@ nets = ", ".join(f"{r['B']:,} at N = {N}" for N, r in kfs.mc.items())
 ch.save(
     ffig.finite_size_figure(kfs),
     "finite_size",
-    caption=f"The 1/N theory of the erf pre-activation ResNet (τ = {kfs.scale}, σ_w² = {SW2}, one "
+    caption=f"The 1/N theory of the erf pre-activation ResNet (τ = {kfs.branch_scale}, σ_w² = {SW2}, one "
     f"input with q⁰ = {Q0}, L = {kfs.depth}) against Monte Carlo ±2 SE with the gram sampler "
     f"({nets}; dense-sampler check: {kfs.dense_networks:,} networks at N = {kfs.dense_width}), "
     f"profile {ch.profile}. Left: mean kernel. Middle: N·Var(K̂^l) relative to the cavity "
@@ -248,9 +248,9 @@ fcl.record_kernel_field(ch, kfs)
 # (`field_theory_experiments.response_scan`).
 
 # %%
-grid = np.geomspace(0.01, 10.0, size.resp_scales)
+grid = np.geomspace(0.01, 10.0, size.resp_n_branch_scales)
 scan = fx.response_scan(
-    setup, grid, size.resp_depths, size.resp_mc_depths, size.resp_mc_scales,
+    setup, grid, size.resp_depths, size.resp_mc_depths, size.resp_mc_branch_scales,
     size.resp_mc_width, size.resp_mc_networks, size.jvp_input_dim,
 )  # fmt: skip
 
@@ -301,11 +301,11 @@ fcl.record_mean_field_response(ch, scan, setup)
 
 # %%
 jac = fx.jacobian_finite_size(
-    setup, size.fs_depth, size.fs_scale, size.jvp_widths, size.jvp_networks,
+    setup, size.fs_depth, size.fs_branch_scale, size.jvp_widths, size.jvp_networks,
     size.jvp_input_dim, size.jvp_nodes,
 )  # fmt: skip
 read = fx.readout_finite_size(
-    setup, size.rfs_depth, size.rfs_scales, size.rfs_widths, size.rfs_networks,
+    setup, size.rfs_depth, size.rfs_branch_scales, size.rfs_widths, size.rfs_networks,
     size.jvp_input_dim, size.rfs_nodes,
 )  # fmt: skip
 print(fx.describe_response_finite_size(jac, read))
@@ -316,7 +316,7 @@ ch.save(
     "response_finite_size",
     caption="The 1/N coefficient N(χ − χ₀) of two response functions: Monte Carlo ±2 SE "
     f"(gram sampler, profile {ch.profile}) against the one-loop theory (dashed) and the N = ∞ "
-    f"value 0. Left: the Jacobian response from JVPs, τ = {jac.scale}, L = {jac.depth}, widths "
+    f"value 0. Left: the Jacobian response from JVPs, τ = {jac.branch_scale}, L = {jac.depth}, widths "
     f"{list(size.jvp_widths)}. Right: the readout response at L = {read.depth} below and above "
     f"its optimum τ* = {read.a_star:.2f}, widths {list(size.rfs_widths)}.",
     alt="Two panels of the 1/N coefficient of the response against inverse width, with "
@@ -496,7 +496,8 @@ fcl.record_variant_dependence(ch, var)
 data = load_dataset(size.dataset, n_train=size.train_n_train, seed=ch.seed_for("data"))
 print(data.describe())
 train = fx.training_scan(
-    setup, data, size.train_depths, np.geomspace(*size.train_scale_bounds, size.train_n_scales),
+    setup, data, size.train_depths,
+    np.geomspace(*size.train_branch_scale_bounds, size.train_n_branch_scales),
     width=size.train_width, n_seeds=size.train_seeds, epochs=size.epochs, lr=size.lr,
     batch_size=size.batch_size, temperature=size.langevin_temperature,
     langevin_depths=size.langevin_depths,
@@ -504,15 +505,15 @@ train = fx.training_scan(
 print(train.describe(ch.device))
 
 # %% tags=["hide-input"]
-scales, tdepths = train.scales, train.depths
+taus, tdepths = train.branch_scales, train.depths
 ch.save(
     ffig.training_figure(train, setup),
     "training",
     caption=f"Erf pre-activation ResNets with a readout of φ(h^L) (width {size.train_width}, "
     f"σ_w² = {SW2}) trained on {data.name} ({len(data.y_train)} training, {len(data.y_test)} "
     f"test images) with plain SGD (lr {size.lr}, {size.epochs} epochs, batch "
-    f"{size.batch_size}) at {len(scales)} residual scales τ ∈ [{scales[0]:.3g}, "
-    f"{scales[-1]:.3g}] and depths {tdepths}, {size.train_seeds} seeds each. Left: mean test "
+    f"{size.batch_size}) at {len(taus)} residual scales τ ∈ [{taus[0]:.3g}, "
+    f"{taus[-1]:.3g}] and depths {tdepths}, {size.train_seeds} seeds each. Left: mean test "
     f"accuracy ±2 SE over seeds, Langevin dynamics (T = {size.langevin_temperature:g}) dashed "
     f"at L ∈ {list(size.langevin_depths)}; dotted: the predicted τ*(L) for the data's input "
     f"statistics; triangles: the best τ (parabola in ln τ) ±2 bootstrap SE. Right: best τ "

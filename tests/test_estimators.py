@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+import scipy.optimize
 import scipy.stats
 
 from resprop import estimators
@@ -369,6 +370,24 @@ def test_power_law_exponent_recovers_an_exact_law_and_its_se_by_monte_carlo():
     assert A == pytest.approx(3.0, rel=1e-12)
     with pytest.raises(ValueError, match="x, y, se"):
         estimators.power_law_exponent([1, 2], [1, 2], [1, 1])
+
+
+def test_power_law_exponent_is_the_least_squares_optimum_and_refuses_pure_noise():
+    """Where Levenberg–Marquardt converges it finds the same (p, SE); on noise around 0, where
+    LM from p = −1 runs out of evaluations, the profile fit still returns its optimum, with an
+    SE that says the exponent is barely fixed; data whose optimum runs to the bound raise."""
+    x = np.array([4.0, 8, 16, 32])
+    y = np.array([0.21, 0.12, 0.048, 0.031])
+    se = np.array([0.02, 0.015, 0.01, 0.008])
+    (_, p_lm), cov = scipy.optimize.curve_fit(
+        lambda x, A, p: A * x**p, x, y, p0=[y[0] * x[0], -1.0], sigma=se, absolute_sigma=True
+    )
+    p, p_se = estimators.power_law_exponent(x, y, se)
+    assert p == pytest.approx(p_lm, abs=1e-6) and p_se == pytest.approx(cov[1, 1] ** 0.5, rel=1e-4)
+    p, p_se = estimators.power_law_exponent([4, 8, 16], [0.034, -0.044, -0.038], [0.06, 0.03, 0.03])
+    assert abs(p) < 8 and p_se > 1
+    with pytest.raises(ValueError, match="y: the data fix no power law"):
+        estimators.power_law_exponent([4, 8, 16], [1.0, 1e-30, 0.0], [1e-3, 1e-3, 1e-3])
 
 
 def test_log_ratio_and_difference_of_means():

@@ -19,6 +19,16 @@ def integer(name: str, value: Any, minimum: int = 1) -> int:
     return int(value)
 
 
+def sizes(name: str, values: Any) -> list[int]:
+    """A non-empty sequence of integers ≥ 1 (widths, depths, numbers of networks)."""
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+        raise ValueError(f"{name}: expected a sequence of sizes, got {values!r}")
+    values = list(values)
+    if not values:
+        raise ValueError(f"{name}: expected at least one size, got none")
+    return [integer(name, v) for v in values]
+
+
 def real(name: str, value: Any, *, minimum: float | None = None, strict: bool = False) -> float:
     """``value`` as a finite float, ≥ ``minimum`` (> when ``strict``)."""
     if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):

@@ -4,8 +4,9 @@ tidy results (the claims they decide are in ``resprop.commuting_claims``, the fi
 
 Book side: like a chapter, this module brings the two routes together (``theory.depth_limit``
 and ``theory.kernels`` against ``networks``, ``simulate`` and ``sde``); neither route imports
-it. Each driver takes a base ``seed`` and adds fixed, documented offsets per cell, so a result
-depends only on (seed, sizes, device). The networks are ReLU 1/√L ResNets
+it. Each driver takes a base ``seed`` and draws every cell from its own named stream of it
+(``chapter.stream_seed(seed, "n=…/L=…")``), so a result depends only on (seed, sizes, device)
+and a cell's numbers do not depend on which other cells run. The networks are ReLU 1/√L ResNets
 h^(l) = h^(l−1) + (τ/√L) W^(l) φ(h^(l−1)) with τ = σ_w = σ_in = 1 unless a driver says otherwise.
 """
 
@@ -20,6 +21,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import estimators, networks, sde
+from .chapter import stream_seed
 from .simulate import Record, simulate
 from .theory import depth_limit as dl
 from .theory.kernels import feedforward_kernels
@@ -100,22 +102,22 @@ def kernel_families(K0: ArrayLike, Q1: np.ndarray) -> dict[str, Family]:
 def kernel_flow(
     configs: Sequence[tuple[int, int]], X: ArrayLike, n_networks: int, *, seed: int, device: Any
 ) -> dict[tuple[int, int], Record]:
-    """Records of ``n_networks`` 1/√L ReLU ResNets per (n, L) in ``configs`` (seed + i)."""
+    """Records of ``n_networks`` 1/√L ReLU ResNets per (n, L) in ``configs`` (stream "n=…/L=…")."""
     return {
         (n, L): simulate(
             networks.PreActResidual.hayou_yang(n, L, input_dim=2),
             X,
             n_networks,
             device=device,
-            seed=seed + i,
+            seed=stream_seed(seed, f"n={n}/L={L}"),
         )
-        for i, (n, L) in enumerate(configs)
+        for n, L in configs
     }
 
 
 def _kernel_error(make: Family, n: int, L: int, X: ArrayLike, B: int, seed: int, device: Any):
     net, ref = make(n, L)
-    rec = simulate(net, X, B, device=device, seed=seed)
+    rec = simulate(net, X, B, device=device, seed=stream_seed(seed, f"n={n}/L={L}"))
     return estimators.rms_of_finite(dl.kernel_discrepancy(record_kernels(rec)[:, -1], ref))
 
 
@@ -132,12 +134,12 @@ def error_grid(
     """RMS over networks of d(K^{n,L}, K^∞) (``depth_limit.kernel_discrepancy``) on a grid.
 
     Shape (widths, depths, 3): RMS, its SE, and the number of dead networks (left out);
-    cell (i, j) uses seed + 97 i + j.
+    cell (n, L) uses the stream "n=…/L=…" of ``seed``.
     """
     out = np.zeros((len(widths), len(depths), 3))
     for i, n in enumerate(widths):
         for j, L in enumerate(depths):
-            out[i, j] = _kernel_error(make, n, L, X, n_networks, seed + 97 * i + j, device)
+            out[i, j] = _kernel_error(make, n, L, X, n_networks, seed, device)
     return out
 
 
@@ -152,16 +154,17 @@ def path_errors(
     device: Any,
     max_depth: int | None = None,
 ) -> np.ndarray:
-    """RMS kernel error along the path L = ⌈n^a⌉: rows (n, L, RMS, SE), width i at seed + 10 i.
+    """RMS kernel error along the path L = ⌈n^a⌉: rows (n, L, RMS, SE), cell (n, L) on the
+    stream "n=…/L=…" of ``seed``.
 
     Paths points deeper than ``max_depth`` are skipped.
     """
     rows = []
-    for i, n in enumerate(widths):
+    for n in widths:
         L = math.ceil(n**exponent - 1e-9)
         if max_depth is not None and L > max_depth:
             continue
-        rows.append((n, L, *_kernel_error(make, n, L, X, n_networks, seed + 10 * i, device)[:2]))
+        rows.append((n, L, *_kernel_error(make, n, L, X, n_networks, seed, device)[:2]))
     return np.array(rows, dtype=float).reshape(-1, 4)
 
 
@@ -178,12 +181,14 @@ def path_slopes(paths: dict[tuple[str, float], np.ndarray]) -> dict[tuple[str, f
 def sampler_errors(
     width: int, depth: int, X: ArrayLike, n_networks: int, Q1: np.ndarray, *, seed: int, device: Any
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Per-network kernel errors d(K, Q_1) of one (n, L) cell drawn by the gram (seed + 1) and
-    the dense (seed + 2) samplers."""
+    """Per-network kernel errors d(K, Q_1) of one (n, L) cell drawn by the gram and the dense
+    samplers (streams "gram" and "dense")."""
     net = networks.PreActResidual.hayou_yang(width, depth, input_dim=2)
     errors = []
-    for k, sampler in ((1, "gram"), (2, "dense")):
-        rec = simulate(net, X, n_networks, sampler=sampler, device=device, seed=seed + k)
+    for sampler in ("gram", "dense"):
+        rec = simulate(
+            net, X, n_networks, sampler=sampler, device=device, seed=stream_seed(seed, sampler)
+        )
         errors.append(dl.kernel_discrepancy(record_kernels(rec)[:, -1], Q1))
     return errors[0], errors[1]
 
@@ -200,15 +205,17 @@ def branch_sweep(
 ) -> dict[tuple[float, int], np.ndarray]:
     """ln(q_L/q_0) per network of ReLU ResNets with branch factor L^(−a): {(a, L): (B,)}.
 
-    Exponent p, depth j at seed + 100 p + j.
+    Cell (a, L) on the stream "a=…/L=…".
     """
     out = {}
-    for p, a in enumerate(exponents):
-        for j, L in enumerate(depths):
+    for a in exponents:
+        for L in depths:
             net = networks.PreActResidual(
                 width, L, input_dim=2, branch_scale=1.0, branch_exponent=a
             )
-            rec = simulate(net, X, n_networks, device=device, seed=seed + 100 * p + j)
+            rec = simulate(
+                net, X, n_networks, device=device, seed=stream_seed(seed, f"a={a:g}/L={L}")
+            )
             out[(a, L)] = log_norm_growth(rec)
     return out
 
@@ -218,13 +225,14 @@ def linear_growth(
 ) -> dict[int, np.ndarray]:
     """ln(q_L/q_0) per network of linear 1/√L ResNets, one input with q_0 = 1.
 
-    Width i at seed + i.
+    Width n on the stream "n=…".
     """
     x1 = dl.inputs_for_kernel([[1.0]])
     out = {}
-    for i, n in enumerate(widths):
+    for n in widths:
         net = networks.PreActResidual.hayou_yang(n, depth, input_dim=1, activation="linear")
-        out[n] = log_norm_growth(simulate(net, x1, n_networks, device=device, seed=seed + i))
+        rec = simulate(net, x1, n_networks, device=device, seed=stream_seed(seed, f"n={n}"))
+        out[n] = log_norm_growth(rec)
     return out
 
 
@@ -242,11 +250,13 @@ def neuron_samples(
 ) -> dict[tuple[int, int], np.ndarray]:
     """Single pre-activations h_i^(L)/``scale`` of ReLU 1/√L ResNets, one input with q_0 = 1:
     {(n, L): (networks, n)} with ``n_neurons`` neurons per config (``sde.network_neurons``,
-    exact in law); config i at seed + i."""
+    exact in law); config (n, L) on the stream "n=…/L=…"."""
     return {
-        (n, L): sde.network_neurons([[1.0]], n, L, n_neurons, seed=seed + i, device=device)[:, :, 0]
+        (n, L): sde.network_neurons(
+            [[1.0]], n, L, n_neurons, seed=stream_seed(seed, f"n={n}/L={L}"), device=device
+        )[:, :, 0]
         / scale
-        for i, (n, L) in enumerate(configs)
+        for n, L in configs
     }
 
 
@@ -343,7 +353,6 @@ def depth_first_limit(
     taper_width: int,
     pilot_samples: int,
     seed: int,
-    pilot_seed: int,
     device: Any,
 ) -> DepthFirst:
     """E q_1(x,x) and E q_1(a,b) of the SDE at each width, with the ODE's Q_1, the power-law
@@ -351,19 +360,20 @@ def depth_first_limit(
     (``estimators.extrapolate_inverse_n``, order 2).
 
     Euler–Maruyama with N = ``n_steps`` extrapolated from N/2 (Talay–Tubaro), a control
-    variate from a pilot run at the largest width (``pilot_seed``); width i at seed + i with
+    variate from a pilot run at the largest width (stream "pilot"); width n on the stream "n=…" with
     ``n_neurons``·min(1, √(taper_width/n)) neurons.
     """
     Q1 = dl.limiting_kernel(K0, [1.0], activation)[0]
     pilot = sde.simulate_sde(
-        K0, widths[-1], n_steps, pilot_samples, activation, seed=pilot_seed, device=device
-    )
+        K0, widths[-1], n_steps, pilot_samples, activation, seed=stream_seed(seed, "pilot"),
+        device=device,
+    )  # fmt: skip
     rows = []
-    for i, n in enumerate(widths):
+    for n in widths:
         neurons = n_neurons * min(1.0, math.sqrt(taper_width / n))
         res = sde.simulate_sde(
             K0, n, n_steps, int(neurons) // n, activation, levels=2,
-            control=pilot.gram_path[n_steps], seed=seed + i, device=device,
+            control=pilot.gram_path[n_steps], seed=stream_seed(seed, f"n={n}"), device=device,
         )  # fmt: skip
         x = res.samples(n_steps, extrapolate=True)
         rows.append((*estimators.mean_se(pooled_sq_length(x)), *estimators.mean_se(x[:, 0, 1])))
@@ -381,19 +391,20 @@ def joint_means(
     pilot_width: int,
     pilot_samples: int,
     seed: int,
-    pilot_seed: int,
     device: Any,
 ) -> np.ndarray:
     """(mean, SE) of q_1(x,x) of ReLU networks at depth L = n, drawn exactly in law as
-    Euler–Maruyama with N = n steps and a pilot control; width i at seed + i, pilot_seed + i."""
+    Euler–Maruyama with N = n steps and a pilot control; width n on the streams "n=…" and
+    "pilot/n=…"."""
     out = []
-    for i, n in enumerate(widths):
+    for n in widths:
         pilot = sde.simulate_sde(
-            K0, pilot_width, n, pilot_samples, seed=pilot_seed + i, device=device
+            K0, pilot_width, n, pilot_samples, seed=stream_seed(seed, f"pilot/n={n}"), device=device
         )
         res = sde.simulate_sde(
-            K0, n, n, n_neurons // n, control=pilot.gram_path[n], seed=seed + i, device=device
-        )
+            K0, n, n, n_neurons // n, control=pilot.gram_path[n], seed=stream_seed(seed, f"n={n}"),
+            device=device,
+        )  # fmt: skip
         out.append(estimators.mean_se(pooled_sq_length(res.samples(n))))
     return np.array(out)
 
@@ -446,12 +457,13 @@ def gp_errors(
 ) -> tuple[dict[tuple[int, int], tuple[float, float]], dict[tuple[int, int], np.ndarray]]:
     """RMS over networks (with SE) of the test-point RMS distance between the GP posterior mean
     with a single network's kernel K^{n,L} and ``mu_limit``; and one network's posterior mean
-    per (n, L). Depth j, width i at seed + 100 j + i."""
+    per (n, L). Cell (n, L) on the stream "n=…/L=…"."""
     err, example = {}, {}
-    for j, L in enumerate(depths):
-        for i, n in enumerate(widths):
+    for L in depths:
+        for n in widths:
             net = networks.PreActResidual.hayou_yang(n, L, input_dim=2)
-            rec = simulate(net, data.X, n_networks, device=device, seed=seed + 100 * j + i)
+            cell = stream_seed(seed, f"n={n}/L={L}")
+            rec = simulate(net, data.X, n_networks, device=device, seed=cell)
             mus = np.array(
                 [
                     dl.gp_posterior(K, data.train, data.y_train, noise=noise)[0]

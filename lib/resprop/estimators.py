@@ -503,20 +503,42 @@ def rms_of_finite(errors: ArrayLike) -> tuple[float, float, int]:
 def power_law_exponent(x: ArrayLike, y: ArrayLike, se: ArrayLike) -> tuple[float, float]:
     """Exponent p of y = A x^p fitted to *signed* values by weighted least squares, and its SE.
 
-    Minimises Σ ((y_i − A x_i^p)/se_i)² (Levenberg–Marquardt from A = y₀x₀, p = −1); the SE
-    is √Cov_pp with the given SEs taken as absolute. Unlike :func:`loglog_slope` it keeps
-    points within noise of 0 (or below it).
+    Minimises χ²(A, p) = Σ ((y_i − A x_i^p)/se_i)²: A is linear, so p minimises the profile
+    χ²(p) = min_A χ² (bounded search, |p| ≤ 8, refined from a grid); the SE is √Cov_pp of the
+    weighted Jacobian at the optimum, the given SEs taken as absolute. Unlike
+    :func:`loglog_slope` it keeps points within noise of 0 (or below it). Raises ValueError when
+    the data fix no exponent (the optimum runs to the bound, e.g. pure noise around 0).
     """
     x, y, se = (_finite(n, a).ravel() for n, a in (("x", x), ("y", y), ("se", se)))
     if not (x.size == y.size == se.size) or x.size < 3:
         raise ValueError(f"x, y, se: need equal lengths ≥ 3, got {x.size}, {y.size}, {se.size}")
     if np.any(x <= 0) or np.any(se <= 0):
         raise ValueError("x, se: must be positive")
-    p0 = [y[0] * x[0], -1.0]
-    (_, p), cov = scipy.optimize.curve_fit(
-        lambda x, A, p: A * x**p, x, y, p0=p0, sigma=se, absolute_sigma=True
+    lx, w = np.log(x), 1 / se**2
+
+    def chi2(p: float) -> float:
+        f = np.exp(p * lx)
+        return float(np.sum(w * (y - np.sum(w * y * f) / np.sum(w * f * f) * f) ** 2))
+
+    bound = 8.0
+    grid = np.linspace(-bound, bound, 161)
+    i = int(np.argmin([chi2(p) for p in grid]))
+    lo, hi = grid[max(i - 1, 0)], grid[min(i + 1, grid.size - 1)]
+    p = float(
+        scipy.optimize.minimize_scalar(
+            chi2, bounds=(lo, hi), method="bounded", options={"xatol": 1e-12}
+        ).x
     )
-    return float(p), float(math.sqrt(cov[1, 1]))
+    if abs(p) > bound - 0.1:
+        raise ValueError(
+            f"y: the data fix no power law (the best exponent runs to the bound ±{bound:g}); "
+            "are the values within noise of 0?"
+        )
+    f = np.exp(p * lx)
+    A = float(np.sum(w * y * f) / np.sum(w * f * f))
+    J = np.stack([f, A * f * lx], axis=1)  # ∂(A x^p)/∂(A, p)
+    cov = np.linalg.inv(J.T @ (w[:, None] * J))
+    return p, float(math.sqrt(cov[1, 1]))
 
 
 def power_law_amplitude(x: ArrayLike, y: ArrayLike, se: ArrayLike, p: float) -> float:

@@ -142,7 +142,8 @@ def declare_claims(ch: Any) -> None:
         "maximal-response range.",
         paper="book",
         tests=f"readout-φ erf ResNets trained with plain SGD on {size.dataset} at "
-        f"{size.train_n_scales} scales τ (one log grid) × depths {list(size.train_depths)} × "
+        f"{size.train_n_branch_scales} scales τ (one log grid) × depths "
+        f"{list(size.train_depths)} × "
         f"{size.train_seeds} seeds; best τ per depth from a parabola in ln τ, bootstrap SE: (i) "
         "mean ln(τ_best/τ*) within the 90 % response range, alternative: the smallest scale "
         "(near-identity) is best; (ii) slope of ln τ_best vs ln L against τ*(L)'s, alternative 0 "
@@ -233,11 +234,11 @@ def record_mean_field_response(ch: Any, scan: ResponseScan, s: Setup) -> Claim:
     alternative an τ-independent response (τ = 0)."""
     K0, PHI, SW2, Lm = s.K0, s.phi, s.sigma_w2, scan.depth_other
     mc_depths = list(dict.fromkeys(r["L"] for r in scan.mc))
-    mc_scales = list(dict.fromkeys(r["a"] for r in scan.mc))
-    a_big = max(mc_scales)
+    mc_branch_scales = list(dict.fromkeys(r["a"] for r in scan.mc))
+    a_big = max(mc_branch_scales)
     checks_2b = []
     for L in mc_depths:  # the simulated scale nearest τ*(L), where the response peaks
-        a_near = min(mc_scales, key=lambda a, L=L: abs(math.log(a / scan.star[L])))
+        a_near = min(mc_branch_scales, key=lambda a, L=L: abs(math.log(a / scan.star[L])))
         r = next(r for r in scan.mc if r["L"] == L and r["a"] == a_near)
         flat = float(ft.response(K0, L, 0.0, PHI, sigma_w2=SW2)[-1])
         checks_2b.append(
@@ -276,7 +277,7 @@ def record_jacobian_correction(ch: Any, jac: JacobianFiniteSize) -> Claim:
     return _chapter(ch).record(
         "04-2",
         Check.compare(
-            f"Jacobian N(χ − χ₀), τ = {jac.scale}, L = {jac.depth}, pooled",
+            f"Jacobian N(χ − χ₀), τ = {jac.branch_scale}, L = {jac.depth}, pooled",
             theory=float(first_jac),
             measured=pool_jac.value,
             se=pool_jac.se,
@@ -305,7 +306,7 @@ def record_readout_correction(ch: Any, read: ReadoutFiniteSize) -> Claim:
                 alternative=0.0,
                 alternative_label="N = ∞ response",
             )
-            for a in read.scales
+            for a in read.branch_scales
         ],
         figure="response_finite_size",
         note=f"One loop: τ*_N = {read.a_star:.3f} + {read.a_star_shift:+.3f}/N at L = {Lr} (a "
@@ -438,7 +439,7 @@ def record_trained_optimum(ch: Any, train: TrainingScan) -> Claim:
     90 % response range + 4 SE, alternative the smallest trained scale; (ii) the slope of
     ln τ_best against ln L against τ*(L)'s, alternative 0. SEs from the bootstrap replicates."""
     tdepths, opt, star_data, range_data = train.depths, train.opt, train.star, train.ranges
-    scales, name = train.scales, train.data.name
+    taus, name = train.branch_scales, train.data.name
     lnL = np.log(tdepths)
     ln_star = np.log([star_data[L] for L in tdepths])
     reps = np.stack([opt[L].replicates for L in tdepths])  # (depths, bootstrap)
@@ -458,8 +459,8 @@ def record_trained_optimum(ch: Any, train: TrainingScan) -> Claim:
             measured=float(dev.mean()),
             se=float((reps - ln_star[:, None]).mean(axis=0).std(ddof=1)),
             model_tolerance=half_width,
-            alternative=float(np.mean(math.log(scales[0]) - ln_star)),
-            alternative_label=f"near-identity network best (smallest trained τ = {scales[0]:.3g})",
+            alternative=float(np.mean(math.log(taus[0]) - ln_star)),
+            alternative_label=f"near-identity network best (smallest trained τ = {taus[0]:.3g})",
         ),
         Check.compare(
             f"{name}, SGD: slope d ln τ_best/d ln L, L = {tdepths[0]}–{tdepths[-1]}",

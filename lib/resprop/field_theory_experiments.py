@@ -59,15 +59,8 @@ __all__ = [
 F32 = torch.float32  # the kernel statistics need no float64 propagation at these depths
 
 
-def _sizes(name: str, values: Sequence[Any]) -> list[int]:
-    values = list(values)
-    if not values:
-        raise ValueError(f"{name}: expected at least one size, got none")
-    return [_validate.integer(name, v) for v in values]
-
-
 def _matched(widths: Sequence[Any], n_networks: Sequence[Any]) -> tuple[list[int], list[int]]:
-    w, b = _sizes("widths", widths), _sizes("n_networks", n_networks)
+    w, b = _validate.sizes("widths", widths), _validate.sizes("n_networks", n_networks)
     if len(w) != len(b):
         raise ValueError(f"n_networks: expected one per width ({len(w)}), got {len(b)}")
     if min(b) < 2:
@@ -107,10 +100,17 @@ class Setup:
         Q0, C0 = self.q0, self.c0
         return np.array([[Q0, Q0 * C0], [Q0 * C0, Q0]])
 
-    def preact(self, width: int, depth: int, scale: float, **kw: Any) -> networks.PreActResidual:
+    def preact(
+        self, width: int, depth: int, branch_scale: float, **kw: Any
+    ) -> networks.PreActResidual:
         """The pre-activation ResNet h^l = h^{l−1} + τ W φ(h^{l−1}) with a Gaussian input layer."""
         return networks.PreActResidual(
-            width, depth, activation=self.phi, sigma_w2=self.sigma_w2, branch_scale=scale, **kw
+            width,
+            depth,
+            activation=self.phi,
+            sigma_w2=self.sigma_w2,
+            branch_scale=branch_scale,
+            **kw,
         )
 
     def simulate(self, net: Any, X: Any, n_networks: int, seed: int, **kw: Any) -> Record:
@@ -151,7 +151,7 @@ def readout_response(
     s: Setup,
     width: int,
     depth: int,
-    scale: float,
+    branch_scale: float,
     n_networks: int,
     *,
     seed: int,
@@ -163,7 +163,7 @@ def readout_response(
     _validate.integer("n_networks", n_networks, minimum=2)
     _validate.positive("delta", delta)
     X = pair_inputs([s.c0 - delta, s.c0 + delta], input_dim, s.q0)
-    rec = s.simulate(s.preact(width, depth, scale, input_dim=input_dim), X, n_networks, seed)
+    rec = s.simulate(s.preact(width, depth, branch_scale, input_dim=input_dim), X, n_networks, seed)
     est = _readout_estimate(rec, delta, s.q0)
     return est.mean(), est.std(ddof=1) / math.sqrt(len(est))
 
@@ -182,7 +182,7 @@ class KernelFiniteSize:
     """
 
     depth: int
-    scale: float
+    branch_scale: float
     theory: fsz.FiniteSize
     mc: dict[int, dict[str, Any]]
     dense: dict[str, np.ndarray]
@@ -254,7 +254,7 @@ class KernelFiniteSize:
 def kernel_finite_size(
     s: Setup,
     depth: int,
-    scale: float,
+    branch_scale: float,
     widths: Sequence[int],
     n_networks: Sequence[int],
     dense_width: int,
@@ -264,7 +264,7 @@ def kernel_finite_size(
     sampler at ``dense_width`` (``kernel/dense``); K₁^L extrapolated linearly in 1/N,
     N·Var(K̂^L) quadratically."""
     L1 = _validate.integer("depth", depth)
-    A1 = _validate.positive("scale", scale)
+    A1 = _validate.positive("branch_scale", branch_scale)
     widths, n_networks = _matched(widths, n_networks)
     Q0, SW2 = s.q0, s.sigma_w2
     a1 = A1**2 * SW2  # τ²σ_w²
@@ -364,7 +364,7 @@ def response_scan(
     grid: Sequence[float],
     depths: Sequence[int],
     mc_depths: Sequence[int],
-    mc_scales: Sequence[float],
+    mc_branch_scales: Sequence[float],
     width: int,
     n_networks: int,
     input_dim: int,
@@ -376,7 +376,7 @@ def response_scan(
     difference, cosines c⁰ ± δ) and the Jacobian response, whose mean field includes the 1/d
     radial part of a random tangent."""
     K0, PHI, SW2, Q0, d = s.K0, s.phi, s.sigma_w2, s.q0, input_dim
-    depths, mc_depths = _sizes("depths", depths), _sizes("mc_depths", mc_depths)
+    depths, mc_depths = _validate.sizes("depths", depths), _validate.sizes("mc_depths", mc_depths)
     _validate.integer("n_networks", n_networks, minimum=2)
     X3 = pair_inputs([s.c0 - delta, s.c0 + delta], d, Q0)
     grid = np.asarray(grid)
@@ -389,7 +389,7 @@ def response_scan(
     }
     scan = ResponseScan(grid, chi_read, star, Lm, other, width, n_networks)
     for L in mc_depths:
-        for a in mc_scales:
+        for a in mc_branch_scales:
             net = s.preact(width, L, a, input_dim=d)
             rec = s.simulate(net, X3, n_networks, s.seed_for("response"), n_tangents=1)
             est = _readout_estimate(rec, delta, Q0)
@@ -426,7 +426,7 @@ class JacobianFiniteSize:
     """
 
     depth: int
-    scale: float
+    branch_scale: float
     n_networks: int
     chi0: float
     chi1: float
@@ -438,7 +438,7 @@ class JacobianFiniteSize:
 def jacobian_finite_size(
     s: Setup,
     depth: int,
-    scale: float,
+    branch_scale: float,
     widths: Sequence[int],
     n_networks: int,
     input_dim: int,
@@ -448,8 +448,8 @@ def jacobian_finite_size(
     ``jacobian/N=…``); the widths'
     N(χ̂ − χ₀) pooled by a weighted mean (``extrapolate_inverse_n`` of order 0)."""
     L1 = _validate.integer("depth", depth)
-    A1 = _validate.positive("scale", scale)
-    widths = _sizes("widths", widths)
+    A1 = _validate.positive("branch_scale", branch_scale)
+    widths = _validate.sizes("widths", widths)
     B = _validate.integer("n_networks", n_networks, minimum=2)
     Q0, PHI, SW2, d = s.q0, s.phi, s.sigma_w2, input_dim
     nodes = tuple(nodes)
@@ -495,7 +495,7 @@ class ReadoutFiniteSize:
     """
 
     depth: int
-    scales: list[float]
+    branch_scales: list[float]
     widths: list[int]
     n_networks: list[int]
     theory: dict[float, tuple[float, float]]
@@ -508,7 +508,7 @@ class ReadoutFiniteSize:
 def readout_finite_size(
     s: Setup,
     depth: int,
-    scales: Sequence[float],
+    branch_scales: Sequence[float],
     widths: Sequence[int],
     n_networks: Sequence[int],
     input_dim: int,
@@ -520,7 +520,7 @@ def readout_finite_size(
     widths, n_networks = _matched(widths, n_networks)
     K0, PHI, SW2 = s.K0, s.phi, s.sigma_w2
     read_fs, read_mc, pool_read = {}, {}, {}
-    for a in scales:
+    for a in branch_scales:
         chi0_r, chi1_r = fsz.response_finite_size(
             K0, Lr, a, PHI, kind="readout", sigma_w2=SW2, nodes=tuple(nodes)
         )
@@ -540,19 +540,19 @@ def readout_finite_size(
         K0, Lr, PHI, sigma_w2=SW2, nodes=tuple(nodes)
     )
     return ReadoutFiniteSize(
-        Lr, list(scales), widths, n_networks, read_fs, read_mc, pool_read, a_star_r, a1_shift
+        Lr, list(branch_scales), widths, n_networks, read_fs, read_mc, pool_read, a_star_r, a1_shift
     )
 
 
 def describe_response_finite_size(jac: JacobianFiniteSize, read: ReadoutFiniteSize) -> str:
     """The printout of both 1/N response experiments."""
     lines = [
-        f"Jacobian, τ = {jac.scale}, L = {jac.depth}: χ₀ = {jac.chi0:.4f}, χ₁ = {jac.chi1:.3f} "
-        f"(cavity; naive {jac.chi1_naive:.3f}); N(χ − χ₀) = "
+        f"Jacobian, τ = {jac.branch_scale}, L = {jac.depth}: χ₀ = {jac.chi0:.4f}, "
+        f"χ₁ = {jac.chi1:.3f} (cavity; naive {jac.chi1_naive:.3f}); N(χ − χ₀) = "
         + ", ".join(f"{m:.3f} ± {s:.3f} (N = {N})" for N, (m, s) in jac.mc.items())
     ]
     Lr = read.depth
-    for a in read.scales:
+    for a in read.branch_scales:
         p = read.pooled[a]
         lines.append(
             f"readout, τ = {a}, L = {Lr}: χ₀ = {read.theory[a][0]:.4f}, χ₁ = "
@@ -610,7 +610,7 @@ def optimal_scales(
     s: Setup, depths: Sequence[int], band: tuple[float, float], range_max_depth: int = 1000
 ) -> OptimalScales:
     """τ*(L) and the 90 % response range (``ft.near_optimal_range``) at each depth."""
-    depths = _sizes("depths", depths)
+    depths = _validate.sizes("depths", depths)
     lo, hi = (_validate.positive("band", b) for b in band)
     if lo >= hi:
         raise ValueError(f"band: expected (low, high) with low < high, got {band}")
@@ -785,7 +785,7 @@ class TrainingScan:
     c_data: float
     K_data: np.ndarray
     depths: list[int]
-    scales: np.ndarray
+    branch_scales: np.ndarray
     n_seeds: int
     temperature: float
     star: dict[int, float]
@@ -802,7 +802,7 @@ class TrainingScan:
         lines = [
             f"input statistics: q⁰ = {self.q_data:.3f}, c⁰ = {self.c_data:.4f}; predicted τ* = "
             + ", ".join(f"{star[L]:.3f} (L = {L})" for L in self.depths),
-            "trained scales τ: " + ", ".join(f"{a:.3g}" for a in self.scales),
+            "trained scales τ: " + ", ".join(f"{a:.3g}" for a in self.branch_scales),
             f"training: SGD {self.seconds[0]:.0f} s, Langevin {self.seconds[1]:.0f} s on {device}",
         ]
         for L in self.depths:
@@ -838,7 +838,8 @@ class TrainingScan:
         return "\n".join(
             f"L = {L}: {how} accuracy "
             + ", ".join(
-                f"{a:.3g}: {m:.3f}" for a, m in zip(self.scales, acc.mean(axis=0), strict=True)
+                f"{a:.3g}: {m:.3f}"
+                for a, m in zip(self.branch_scales, acc.mean(axis=0), strict=True)
             )
             for how, L, acc in rows
         )
@@ -848,7 +849,7 @@ def training_scan(
     s: Setup,
     data: Dataset,
     depths: Sequence[int],
-    scales: Sequence[float],
+    branch_scales: Sequence[float],
     *,
     width: int,
     n_seeds: int,
@@ -863,12 +864,12 @@ def training_scan(
     scales and by Langevin: common random numbers), plain SGD at every
     depth and Langevin at temperature T at ``langevin_depths``; the best ln τ per depth from
     ``optimum_location`` (bootstrap streams ``bootstrap/…``)."""
-    tdepths = _sizes("depths", depths)
+    tdepths = _validate.sizes("depths", depths)
     if not set(langevin_depths) <= set(tdepths):
         raise ValueError(f"langevin_depths: must be among depths {tdepths}, got {langevin_depths}")
     n_seeds = _validate.integer("n_seeds", n_seeds, minimum=2)
     _validate.variance("temperature", temperature)
-    scales = np.asarray(scales)
+    branch_scales = np.asarray(branch_scales)
     SW2, PHI = s.sigma_w2, s.phi
     q_data, c_data = input_statistics(data)
     K_data = np.array([[q_data, c_data * q_data], [c_data * q_data, q_data]])
@@ -877,8 +878,8 @@ def training_scan(
 
     def accuracies(depth: int, T: float) -> np.ndarray:
         seeds = [s.seed_for(f"train/L={depth}/{i}") for i in range(n_seeds)]
-        out = np.empty((len(seeds), len(scales)))
-        for j, a in enumerate(scales):
+        out = np.empty((len(seeds), len(branch_scales)))
+        for j, a in enumerate(branch_scales):
             net = s.preact(
                 width,
                 depth,
@@ -905,7 +906,7 @@ def training_scan(
     t_sgd = time.perf_counter() - t0
     acc_lgv = {L: accuracies(L, temperature) for L in langevin_depths}
     t_lgv = time.perf_counter() - t0 - t_sgd
-    ln_a = np.log(scales)
+    ln_a = np.log(branch_scales)
     opt = {L: optimum_location(ln_a, acc[L], seed=s.seed_for(f"bootstrap/L={L}")) for L in tdepths}
     opt_lgv = {
         L: optimum_location(ln_a, acc_lgv[L], seed=s.seed_for(f"bootstrap/langevin/L={L}"))
@@ -917,7 +918,7 @@ def training_scan(
         c_data,
         K_data,
         tdepths,
-        scales,
+        branch_scales,
         n_seeds,
         temperature,
         star_data,

@@ -166,7 +166,7 @@ def response_figure(scan: ResponseScan, s: Setup, band_: tuple[float, float]) ->
 def response_finite_size_figure(jac: JacobianFiniteSize, read: ReadoutFiniteSize) -> Figure:
     """N(χ − χ₀) against 1/N: the Jacobian response (left) and the readout response at each
     scale (right), Monte Carlo ±2 SE, the one-loop χ₁ dashed and the N = ∞ value 0."""
-    A1, L1, Lr = jac.scale, jac.depth, read.depth
+    A1, L1, Lr = jac.branch_scale, jac.depth, read.depth
     fig, (ax_j, ax_r) = plt.subplots(1, 2, figsize=(12, 4.2))
     for ax, pts, lines in (
         (ax_j, {f"Jacobian, τ = {A1}, L = {L1}": jac.mc}, {jac.chi1: "χ₁ (cavity)"}),
@@ -174,9 +174,9 @@ def response_finite_size_figure(jac: JacobianFiniteSize, read: ReadoutFiniteSize
             ax_r,
             {
                 f"readout, τ = {a}, L = {Lr}": {N: read.mc[a, N] for N in read.widths}
-                for a in read.scales
+                for a in read.branch_scales
             },
-            {read.theory[a][1]: f"χ₁ at τ = {a}" for a in read.scales},
+            {read.theory[a][1]: f"χ₁ at τ = {a}" for a in read.branch_scales},
         ),
     ):
         for i, (label, vals) in enumerate(pts.items()):
@@ -276,18 +276,18 @@ def training_figure(train: TrainingScan, s: Setup) -> Figure:
     """Left: seed-mean test accuracy ±2 SE against τ per depth (Langevin dashed), τ*(L) dotted,
     the best τ ±2 bootstrap SE (▼). Right: best τ against depth with τ*(L), its large-depth law
     and the 90 % response range."""
-    PHI, SW2, K_data, scales = s.phi, s.sigma_w2, train.K_data, train.scales
+    PHI, SW2, K_data, taus = s.phi, s.sigma_w2, train.K_data, train.branch_scales
     tdepths, acc, acc_lgv, opt = train.depths, train.acc, train.acc_lgv, train.opt
     star_data, range_data = train.star, train.ranges
     fig, (ax_a, ax_s) = plt.subplots(1, 2, figsize=(12, 4.5), gridspec_kw=dict(width_ratios=[3, 2]))
     for L in tdepths:
         m, sd = acc[L].mean(axis=0), acc[L].std(axis=0, ddof=1) / math.sqrt(train.n_seeds)
-        (line,) = ax_a.plot(scales, m, "o-", ms=3, label=f"SGD, L = {L}")
+        (line,) = ax_a.plot(taus, m, "o-", ms=3, label=f"SGD, L = {L}")
         col = line.get_color()
-        ax_a.fill_between(scales, m - 2 * sd, m + 2 * sd, color=col, alpha=0.2, lw=0)
+        ax_a.fill_between(taus, m - 2 * sd, m + 2 * sd, color=col, alpha=0.2, lw=0)
         if L in acc_lgv:
             ax_a.plot(
-                scales, acc_lgv[L].mean(axis=0), "s--", ms=3, color=col, label=f"Langevin, L = {L}"
+                taus, acc_lgv[L].mean(axis=0), "s--", ms=3, color=col, label=f"Langevin, L = {L}"
             )
         ax_a.axvline(star_data[L], color=col, ls=":", lw=1.5)
         o = opt[L]
@@ -341,7 +341,7 @@ def training_figure(train: TrainingScan, s: Setup) -> Figure:
         capsize=3,
         label="best τ, SGD (±2 SE)",
     )
-    ax_s.axhline(scales[0], color="0.5", ls="--", lw=1, label="smallest trained τ")
+    ax_s.axhline(taus[0], color="0.5", ls="--", lw=1, label="smallest trained τ")
     ax_s.set(xscale="log", yscale="log", xlabel="depth L", ylabel="τ", title="best τ against depth")
     ax_s.legend(fontsize=7, loc="upper right")
     fig.tight_layout()

@@ -103,16 +103,9 @@ class Streams:
         )
 
 
-def _sizes(name: str, values: Sequence[int]) -> list[int]:
-    values = list(values)
-    if not values:
-        raise ValueError(f"{name}: expected at least one size")
-    return [_validate.integer(name, v) for v in values]
-
-
 def _paired(names: str, a: Sequence[int], b: Sequence[int]) -> list[tuple[int, int]]:
     first, second = names.split("/")
-    a, b = _sizes(first, a), _sizes(second, b)
+    a, b = _validate.sizes(first, a), _validate.sizes(second, b)
     if len(a) != len(b):
         raise ValueError(f"{names}: expected lists of equal length, got {len(a)} and {len(b)}")
     return list(zip(a, b, strict=True))
@@ -291,7 +284,7 @@ def moment_fits(
     kurtosis over ``fit_widths``."""
     fit = {q: limit_fit["one_layer", q] for q in ("mean", "variance", "skewness")}
     fit["excess kurtosis"] = extrapolate_inverse_n(
-        fit_widths, *np.array([kurt[n] for n in _sizes("fit_widths", fit_widths)]).T
+        fit_widths, *np.array([kurt[n] for n in _validate.sizes("fit_widths", fit_widths)]).T
     )
     return fit
 
