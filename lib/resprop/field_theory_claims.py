@@ -53,6 +53,11 @@ def _chapter(ch: Any) -> Any:
     return ch
 
 
+def _widths(widths: list[int]) -> str:
+    """ "16 and 32", "16–128": the widths of a design, for a claim's ``tests``."""
+    return f"{widths[0]} and {widths[1]}" if len(widths) == 2 else f"{widths[0]}–{widths[-1]}"
+
+
 def declare_claims(ch: Any) -> None:
     """Declare the chapter's claims on ``ch`` (a ``Chapter``), the training claim's design filled
     in from its profile sizes (``ch.sizes``), before any number is computed."""
@@ -62,8 +67,9 @@ def declare_claims(ch: Any) -> None:
         "Finite-size theory: the one-loop mean correction K₁ = lim N(E K̂^L − K^L) of our cavity "
         "closure matches Monte Carlo.",
         paper="FDH23",
-        tests="K₁ at L = 10, τ = 0.7, extrapolated to N → ∞ from N = 16–128 (control-variate "
-        "estimator, gram sampler); alternative: the mean field, K₁ = 0",
+        tests=f"K₁ at L = {size.fs_depth}, τ = {size.fs_branch_scale}, extrapolated to N → ∞ from "
+        f"N = {_widths(size.fs_widths)} (control-variate estimator, gram sampler); alternative: "
+        "the mean field, K₁ = 0",
     )
     ch.declare(
         "04-1n",
@@ -90,13 +96,15 @@ def declare_claims(ch: Any) -> None:
         "04-2",
         "Response function: the Jacobian response carries the one-loop 1/N correction χ₁.",
         paper="FDH23",
-        tests="N(χ − χ₀) from JVPs at N = 16 and 32, pooled; alternative: no 1/N correction",
+        tests=f"N(χ − χ₀) from JVPs at N = {_widths(size.jvp_widths)}, pooled; alternative: no 1/N "
+        "correction",
     )
     ch.declare(
         "04-2b",
-        "The mean-field response functions (readout and Jacobian) describe networks of width 128.",
+        "The mean-field response functions (readout and Jacobian) describe networks of width "
+        f"{size.resp_mc_width}.",
         paper="book",
-        tests="Monte Carlo at the largest scale of the figure; alternative: an τ-independent "
+        tests="Monte Carlo at the largest scale of the figure; alternative: a τ-independent "
         "response (the residual branch switched off)",
     )
     ch.declare(
@@ -104,8 +112,8 @@ def declare_claims(ch: Any) -> None:
         "The 1/N correction of the readout response, the response that defines τ*, matches Monte "
         "Carlo.",
         paper="FDH23",
-        tests="N(χ − χ₀) at L = 3 below and above τ*, pooled over N = 16 and 32; alternative: the "
-        "N = ∞ response (χ₁ = 0)",
+        tests=f"N(χ − χ₀) at L = {size.rfs_depth} below and above τ*, pooled over "
+        f"N = {_widths(size.rfs_widths)}; alternative: the N = ∞ response (χ₁ = 0)",
     )
     ch.declare(
         "04-3",
@@ -231,7 +239,7 @@ def record_kernel_field(ch: Any, kfs: KernelFiniteSize) -> Claim:
 def record_mean_field_response(ch: Any, scan: ResponseScan, s: Setup) -> Claim:
     """04-2b: at each simulated depth the readout response at the simulated scale nearest τ*(L),
     and the Jacobian response at the largest scale of the last depth, against the mean field;
-    alternative an τ-independent response (τ = 0)."""
+    alternative a τ-independent response (τ = 0)."""
     K0, PHI, SW2, Lm = s.K0, s.phi, s.sigma_w2, scan.depth_other
     mc_depths = list(dict.fromkeys(r["L"] for r in scan.mc))
     mc_branch_scales = list(dict.fromkeys(r["a"] for r in scan.mc))
