@@ -22,6 +22,15 @@ def test_numpy_and_torch_agree(name, alpha):
 
 
 @pytest.mark.parametrize("name,alpha", CASES)
+def test_into_writes_the_same_bits_as_a_call(name, alpha):
+    act = get_activation(name, alpha)
+    t = torch.as_tensor(X, dtype=torch.float64).reshape(1, 61)
+    out = torch.full_like(t, np.nan)
+    assert act.into(t, out) is out
+    assert torch.equal(out, act(t))
+
+
+@pytest.mark.parametrize("name,alpha", CASES)
 def test_derivative_is_the_derivative(name, alpha):
     """Central differences with h = 1e-6: error O(h²φ‴) + O(ε/h) ≲ 1e-8 away from 0."""
     act = get_activation(name, alpha)

@@ -291,10 +291,11 @@ def simulate_cell(cell: dict, seed: int) -> dict[str, np.ndarray]:
     return out
 
 
-def demo_cells(scale: float = 1.0) -> list[dict]:
+def demo_cells(scale: float = 2.0) -> list[dict]:
     """The demo sweep: ReLU ResNets at 2 widths × 3 depths × 2 seeds (`replica`), each cell
-    with width·depth·networks ≈ 2^26·scale (about 1.5 s of one idle core), so that the work
-    of a cell, not the cluster's start-up and per-task overhead, sets the time."""
+    with width·depth·networks ≈ 2^26·scale (about 2.6 s of one idle core at the default 2),
+    so that the work of a cell, not the cluster's start-up and per-task overhead, sets the
+    time."""
     return [
         {
             "family": "ReducedResidual",
@@ -315,7 +316,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("command", choices=["demo"])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--address", default=None, help="a Dask scheduler (default: embedded)")
-    parser.add_argument("--scale", type=float, default=1.0, help="networks per cell, relative")
+    parser.add_argument("--scale", type=float, default=2.0, help="networks per cell, relative")
     parser.add_argument("--out", default=None, help="save the merged result (.npz) here")
     args = parser.parse_args(argv)
     cells = demo_cells(args.scale)
