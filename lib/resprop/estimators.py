@@ -514,11 +514,9 @@ def power_law_exponent(x: ArrayLike, y: ArrayLike, se: ArrayLike) -> tuple[float
         raise ValueError(f"x, y, se: need equal lengths ≥ 3, got {x.size}, {y.size}, {se.size}")
     if np.any(x <= 0) or np.any(se <= 0):
         raise ValueError("x, se: must be positive")
-    lx, w = np.log(x), 1 / se**2
 
     def chi2(p: float) -> float:
-        f = np.exp(p * lx)
-        return float(np.sum(w * (y - np.sum(w * y * f) / np.sum(w * f * f) * f) ** 2))
+        return float(np.sum(((y - power_law_amplitude(x, y, se, p) * x**p) / se) ** 2))
 
     bound = 8.0
     grid = np.linspace(-bound, bound, 161)
@@ -534,10 +532,9 @@ def power_law_exponent(x: ArrayLike, y: ArrayLike, se: ArrayLike) -> tuple[float
             f"y: the data fix no power law (the best exponent runs to the bound ±{bound:g}); "
             "are the values within noise of 0?"
         )
-    f = np.exp(p * lx)
-    A = float(np.sum(w * y * f) / np.sum(w * f * f))
-    J = np.stack([f, A * f * lx], axis=1)  # ∂(A x^p)/∂(A, p)
-    cov = np.linalg.inv(J.T @ (w[:, None] * J))
+    f, A = x**p, power_law_amplitude(x, y, se, p)
+    J = np.stack([f, A * f * np.log(x)], axis=1) / se[:, None]  # ∂(A x^p)/∂(A, p), weighted
+    cov = np.linalg.inv(J.T @ J)
     return p, float(math.sqrt(cov[1, 1]))
 
 

@@ -291,7 +291,10 @@ def simulate_cell(cell: dict, seed: int) -> dict[str, np.ndarray]:
     return out
 
 
-def demo_cells(scale: float = 2.0) -> list[dict]:
+DEMO_SCALE = 2.0  # the demo's networks per cell, relative to 2^26 width·depth·networks
+
+
+def demo_cells(scale: float = DEMO_SCALE) -> list[dict]:
     """The demo sweep: ReLU ResNets at 2 widths × 3 depths × 2 seeds (`replica`), each cell
     with width·depth·networks ≈ 2^26·scale (about 2.6 s of one idle core at the default 2),
     so that the work of a cell, not the cluster's start-up and per-task overhead, sets the
@@ -316,7 +319,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("command", choices=["demo"])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--address", default=None, help="a Dask scheduler (default: embedded)")
-    parser.add_argument("--scale", type=float, default=2.0, help="networks per cell, relative")
+    parser.add_argument(
+        "--scale", type=float, default=DEMO_SCALE, help="networks per cell, relative"
+    )
     parser.add_argument("--out", default=None, help="save the merged result (.npz) here")
     args = parser.parse_args(argv)
     cells = demo_cells(args.scale)
