@@ -407,23 +407,17 @@ def test_psd_cholesky_handles_singular_matrices():
     torch.testing.assert_close(sim._psd_cholesky(full), torch.linalg.cholesky(full))
 
 
-@pytest.mark.parametrize("n_nets", [48, 40])  # whole blocks; a short last block (sum path)
-def test_cpu_gram_in_one_batched_call_matches_block_by_block(n_nets):
-    """On CPU the blocks' Gram matrices come from one bmm call: the bits of each block's own."""
-    net = ReducedResidual(1024, 2)
-    blocks = [
-        (slice(i, min(i + 16, n_nets)), sim._generator(0, i, torch.device("cpu")))
-        for i in range(0, n_nets, 16)
-    ]
-    ops = sim._GramOps(net, 2, blocks, n_nets, torch.device("cpu"), torch.float64)
-    h = torch.from_numpy(RNG.standard_normal((n_nets, 2, 1024)))
-    for sl, _ in blocks:
-        hb = h[sl]
-        if hb.numel() * 2 <= sim._SMALL:
-            own = torch.sum(hb[:, :, None] * hb[:, None], dim=-1)
-        else:
-            own = torch.bmm(hb, hb.transpose(1, 2))
-        assert torch.equal(ops._gram(h)[sl], own)
+@pytest.mark.parametrize("n", [1024, 33])
+def test_cpu_gram_of_a_network_does_not_depend_on_the_chunk(n):
+    """On CPU Gram matrices and squared norms are NumPy dot products: the bits of each network
+    are those of the network alone, at another address (another alignment) too."""
+    h = torch.from_numpy(RNG.standard_normal((40, 3, n)))
+    ops = sim._GramOps(ReducedResidual(n, 2), 3, [], 40, torch.device("cpu"), torch.float64)
+    gram, norms = ops._gram(h), ops.sq_norms(h)
+    for i in range(40):
+        alone = h[i : i + 1].clone()
+        assert torch.equal(gram[i : i + 1], ops._gram(alone))
+        assert torch.equal(norms[i : i + 1], ops.sq_norms(alone))
 
 
 def test_float32_state_agrees_with_float64():

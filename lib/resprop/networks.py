@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import KW_ONLY, dataclass, fields
-from typing import Protocol
+from typing import Protocol, Union
 
 import torch
 from torch import nn
@@ -29,6 +29,7 @@ from .activations import Activation, get_activation
 __all__ = [
     "BalancedResidual",
     "FeedForward",
+    "Features",
     "FullResidual",
     "Network",
     "NetworkModule",
@@ -36,21 +37,32 @@ __all__ = [
     "PreActResidual",
     "ReducedResidual",
     "TwoLayerResidual",
+    "join_features",
 ]
+
+
+Features = Union[torch.Tensor, tuple[torch.Tensor, ...]]  # noqa: UP007 (a runtime alias)
+"""The input of a linear layer: a (B, m, n) tensor, or parts concatenated along the last axis."""
+
+
+def join_features(h: Features) -> torch.Tensor:
+    """The one tensor of features given whole or in parts."""
+    return torch.cat(h, dim=-1) if isinstance(h, tuple) else h
 
 
 class Ops(Protocol):
     """The random operations a layer update is written in; tensors are (B, m, n)."""
 
-    def phi(self, x: torch.Tensor) -> torch.Tensor:
+    def phi(self, x: torch.Tensor, flip: float | torch.Tensor | None = None) -> torch.Tensor:
         """φ(x) on input columns; φ′(x₀)⊙t on tangent columns t (JVP of the first input x₀).
 
+        With ``flip`` (−1, or a ±1 diagonal from :meth:`signs`), φ(flip ⊙ x) with its JVP.
         The samplers may return a reused buffer: use the result before calling ``phi`` twice more.
         """
 
     def linear(
         self,
-        h: torch.Tensor,
+        h: Features,
         n_out: int,
         weight_var: float,
         bias_var: float = 0.0,
@@ -58,7 +70,7 @@ class Ops(Protocol):
         scale: float = 1.0,
     ) -> torch.Tensor:
         """[residual +] scale·(h Wᵀ + b): W ∈ ℝ^{n_out×n_in} i.i.d. N(0, weight_var), b_i ~
-        N(0, bias_var).
+        N(0, bias_var). ``h`` may come in parts, (h₁, h₂, …) = [h₁ h₂ …] along the features.
 
         Both are fresh on every call. The bias enters input columns only (not tangents). The
         samplers add into ``residual`` in place: the caller must not use it afterwards. The
@@ -320,9 +332,8 @@ class BalancedResidual(Network):
         """x' = x + W⁺σ(x) + W⁻σ(−x)  (crelu), or x' = x + W σ(D x)  (random_sign)."""
         n = self.width
         if self.variant == "crelu":
-            both = torch.cat([ops.phi(x), ops.phi(-x)], dim=-1)
-            return ops.linear(both, n, self.c / (2 * n), residual=x)
-        return ops.linear(ops.phi(ops.signs(n) * x), n, self.c / n, residual=x)
+            return ops.linear((ops.phi(x), ops.phi(x, flip=-1.0)), n, self.c / (2 * n), residual=x)
+        return ops.linear(ops.phi(x, flip=ops.signs(n)), n, self.c / n, residual=x)
 
 
 class NetworkModule(nn.Module):
@@ -374,12 +385,12 @@ class _ReplayOps:
         self.i = 0
         self.j = 0
 
-    def phi(self, x: torch.Tensor) -> torch.Tensor:
-        return _module_phi(self.act, x)
+    def phi(self, x: torch.Tensor, flip: float | torch.Tensor | None = None) -> torch.Tensor:
+        return _module_phi(self.act, x if flip is None else flip * x)
 
     def linear(
         self,
-        h: torch.Tensor,
+        h: Features,
         n_out: int,
         weight_var: float,
         bias_var: float = 0.0,
@@ -388,6 +399,7 @@ class _ReplayOps:
     ) -> torch.Tensor:
         layer = self.module.linears[self.i]
         self.i += 1
+        h = join_features(h)
         y = layer(h) if scale == 1.0 else scale * layer(h)
         return y if residual is None else residual + y
 
@@ -409,7 +421,7 @@ class _BuildOps(_ReplayOps):
 
     def linear(
         self,
-        h: torch.Tensor,
+        h: Features,
         n_out: int,
         weight_var: float,
         bias_var: float = 0.0,
@@ -417,7 +429,7 @@ class _BuildOps(_ReplayOps):
         scale: float = 1.0,
     ) -> torch.Tensor:
         # skip_init: no default initialisation, which would also consume the global RNG
-        layer = nn.utils.skip_init(nn.Linear, h.shape[-1], n_out, bias=bias_var > 0)
+        layer = nn.utils.skip_init(nn.Linear, join_features(h).shape[-1], n_out, bias=bias_var > 0)
         with torch.no_grad():
             layer.weight.normal_(0.0, math.sqrt(weight_var), generator=self.generator)
             if layer.bias is not None:

@@ -39,7 +39,7 @@ from tqdm import tqdm
 
 from . import _validate
 from .device import resolve_device
-from .networks import Network
+from .networks import Features, Network, join_features
 
 __all__ = ["PER_LAYER_FIELDS", "SAMPLERS", "Record", "simulate"]
 
@@ -67,7 +67,6 @@ _BLOCK_ELEMENTS["cuda", "dense"] = 2**25
 _CPU_CHUNK_BYTES = 2**21
 # Log-space: a rescalable column whose mean square leaves [2^-T, 2^T] is brought back near 1.
 _LOG2_RANGE = 32.0
-_SMALL = 2**15  # block size (numbers) up to which a Gram matrix is a product and a sum
 
 
 @dataclass(frozen=True)
@@ -323,9 +322,12 @@ class _Ops:
         self._memo = [*self._memo[-3:], (kind, x, x._version, value)]
         return value
 
-    def phi(self, x: torch.Tensor) -> torch.Tensor:
+    def phi(self, x: torch.Tensor, flip: float | torch.Tensor | None = None) -> torch.Tensor:
         """φ(x) on the k input columns, φ′(x₀)⊙t on the tangent columns, each in the scale of
-        its column (log-space: column j is 2^{E_j} x̃_j, see :class:`_Recorder`)."""
+        its column (log-space: column j is 2^{E_j} x̃_j, see :class:`_Recorder`); with ``flip``
+        (−1 or a (B, 1, n) ±1 tensor) the same of flip ⊙ x, flipped in a reused buffer."""
+        if flip is not None:
+            x = torch.mul(x, flip, out=self._rotating("flip", tuple(x.shape)))
         return self._memoised("phi", x, lambda: self._phi(x))
 
     def _phi(self, x: torch.Tensor) -> torch.Tensor:
@@ -366,45 +368,44 @@ class _Ops:
         return self._memoised("gram", h, lambda: self._gram(h).double())
 
     def _gram(self, h: torch.Tensor) -> torch.Tensor:
+        if self.host_rng:  # NumPy's dot products: each pair on its own, whatever the chunk
+            a = h.numpy()
+            with np.errstate(over="ignore", invalid="ignore"):  # inf: the recorder rescales
+                return torch.from_numpy(np.vecdot(a[:, :, None], a[:, None]))
         m = h.shape[1]
         out = torch.empty(h.shape[0], m, m, device=h.device, dtype=h.dtype)
-        batched = []  # on CPU, the blocks that use bmm, in one call (only the last can be small)
         for sl, _ in self.blocks:
-            hb = h[sl]
-            if hb.numel() * m <= _SMALL:  # bmm's thread team would cost more than the work
-                torch.sum(hb[:, :, None] * hb[:, None], dim=-1, out=out[sl])
-            elif self.host_rng:
-                batched.append(sl)
-            else:
-                torch.bmm(hb, hb.transpose(1, 2), out=out[sl])
-        if batched:  # CPU BLAS multiplies each matrix of a batch on its own: the same bits
-            sl = slice(batched[0].start, batched[-1].stop)
             torch.bmm(h[sl], h[sl].transpose(1, 2), out=out[sl])
         return out
 
     def sq_norms(self, h: torch.Tensor) -> torch.Tensor:
-        """‖h_j‖² per column, (B, m), float64 (block by block on CUDA)."""
+        """‖h_j‖² per column, (B, m), float64."""
+        if self.host_rng:
+            a = h.numpy()
+            with np.errstate(over="ignore", invalid="ignore"):
+                return torch.from_numpy(np.vecdot(a, a)).double()
         flat = h.reshape(-1, 1, h.shape[-1])
         out = torch.empty(flat.shape[0], 1, 1, device=h.device, dtype=h.dtype)
         m = h.shape[1]
-        if self.host_rng:  # CPU BLAS: each product on its own, so one call gives the same bits
-            torch.bmm(flat, flat.transpose(1, 2), out=out)
-        else:
-            for sl, _ in self.blocks:
-                rows = slice(sl.start * m, sl.stop * m)
-                torch.bmm(flat[rows], flat[rows].transpose(1, 2), out=out[rows])
+        for sl, _ in self.blocks:
+            rows = slice(sl.start * m, sl.stop * m)
+            torch.bmm(flat[rows], flat[rows].transpose(1, 2), out=out[rows])
         return out.view(h.shape[0], m).double()
 
     def signs(self, n: int) -> torch.Tensor:
-        """Fresh i.i.d. uniform ±1, (B, 1, n)."""
+        """Fresh i.i.d. uniform ±1, (B, 1, n). On CPU each sign is one bit of the block
+        generator's raw 64-bit words (bit i of word j is sign 64 j + i), 2 b − 1."""
         out, arr = self._buffer("signs", (self.n_nets, 1, n))
-        for sl, gen in self.blocks:
-            if arr is not None:  # ±1 made in int8, then one conversion into the buffer
-                bits = gen.integers(0, 2, size=(sl.stop - sl.start, 1, n), dtype=np.int8)
-                np.copyto(arr[sl], 2 * bits - 1)
-            else:
+        if arr is None:
+            for sl, gen in self.blocks:
                 out[sl].bernoulli_(0.5, generator=gen)
-        return out if arr is not None else out.mul_(2.0).sub_(1.0)
+            return out.mul_(2.0).sub_(1.0)
+        words = np.empty((self.n_nets, 1, -(-n // 64)), dtype=np.uint64)
+        for sl, gen in self.blocks:
+            words[sl] = gen.bit_generator.random_raw(words[sl].shape)
+        bits = np.unpackbits(words.view(np.uint8), axis=-1, count=n, bitorder="little")
+        np.multiply(bits, 2.0, out=arr)
+        return out.sub_(1.0)
 
     def tap(self, name: str, x: torch.Tensor) -> None:
         if self.on_tap is not None:
@@ -421,13 +422,14 @@ class _DenseOps(_Ops):
 
     def linear(
         self,
-        h: torch.Tensor,
+        h: Features,
         n_out: int,
         weight_var: float,
         bias_var: float = 0.0,
         residual: torch.Tensor | None = None,
         scale: float = 1.0,
     ) -> torch.Tensor:
+        h = join_features(h)
         y = self.bmm(h, self.normal("w", (h.shape[-1], n_out)))
         y.mul_(scale * math.sqrt(weight_var))
         if bias_var:
@@ -438,23 +440,29 @@ class _DenseOps(_Ops):
 
 class _GramOps(_Ops):
     """Draw scale·(h Wᵀ + c ⊗ b) as F Z: Z (B, m, n_out) standard normal,
-    F Fᵀ = scale²·(v h hᵀ + σ_b² c cᵀ)."""
+    F Fᵀ = scale²·(v h hᵀ + σ_b² c cᵀ). Features given in parts, h = [h₁ h₂ …], never meet:
+    h hᵀ = Σ_i h_i h_iᵀ."""
 
     def linear(
         self,
-        h: torch.Tensor,
+        h: Features,
         n_out: int,
         weight_var: float,
         bias_var: float = 0.0,
         residual: torch.Tensor | None = None,
         scale: float = 1.0,
     ) -> torch.Tensor:
-        s = (scale * scale * weight_var) * self.gram(h)
+        parts = h if isinstance(h, tuple) else (h,)
+        s = self.gram(parts[0])
+        for part in parts[1:]:
+            s = s + self.gram(part)
+        s = (scale * scale * weight_var) * s
+        m = parts[0].shape[1]
         if bias_var:
-            self._bias(h.shape[1])
+            self._bias(m)
             s.add_(self.bias_outer, alpha=scale * scale * bias_var)
         f = _psd_cholesky(s).to(self.dtype)
-        return _mix(f, self.normal("z", (h.shape[1], n_out)), residual)
+        return _mix(f, self.normal("z", (m, n_out)), residual)
 
 
 def _ldexp_tensor(exponent: np.ndarray, device: torch.device, dtype: torch.dtype) -> torch.Tensor:
