@@ -443,6 +443,8 @@ def test_float32_state_agrees_with_float64():
         ({"seed": -1}, "seed"),
         ({"n_tangents": -1}, "n_tangents"),
         ({"same_sign_lags": (0,)}, "same_sign_lags"),
+        ({"fields": "act_kernel"}, "fields"),
+        ({"fields": ("kernel",)}, "fields"),
         ({"chunk_size": 0}, "chunk_size"),
         ({"memory_budget": 0}, "memory_budget"),
     ],
@@ -452,6 +454,37 @@ def test_bad_arguments_raise_naming_the_parameter(kwargs, name):
     args.update(kwargs)
     with pytest.raises(ValueError, match=rf"^{name}:"):
         simulate(progress=False, **args)
+
+
+@pytest.mark.parametrize(
+    "net",
+    [
+        FeedForward(64, 6, activation="tanh", sigma_w2=1.5, sigma_b2=0.05),
+        FullResidual(64, 6, activation="erf", sigma_b2=0.1, input_dim=8),
+        BalancedResidual(64, 6, variant="random_sign"),
+    ],
+    ids=_id,
+)
+@pytest.mark.parametrize(
+    "fields", [("log_sq_norm",), ("act_kernel",), ("active_energy", "same_sign", "pre_kernel")]
+)
+def test_fields_left_out_are_none_and_the_rest_bit_identical(net, fields):
+    u = _inputs(net)
+    kw = dict(n_tangents=1, progress=False, seed=3, same_sign_lags=(1, 2))
+    full = simulate(net, u, 40, **kw)
+    part = simulate(net, u, 40, fields=fields, **kw)
+    always = {"log_sq_norm", "correlation", "jvp_log_sq_norm"}
+    for name in sim.PER_LAYER_FIELDS:
+        value = getattr(part, name)
+        if name in always or name in fields:
+            if getattr(full, name) is not None:
+                np.testing.assert_array_equal(value, getattr(full, name), err_msg=name)
+        elif name != "act_kernel" or net.activation != "relu" or "active_energy" not in fields:
+            assert value is None, name
+    np.testing.assert_array_equal(part.output, full.output)
+    if part.act_kernel is None:
+        with pytest.raises(ValueError, match="^act_kernel: not recorded"):
+            part.mean("act_kernel")
 
 
 # ---------------------------------------------------------------------------------------------

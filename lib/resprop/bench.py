@@ -4,9 +4,11 @@
    ``gram`` sampler's networks·layers per second against the limit set by the fastest exact
    float64 normal generator of the device, measured in the same run (NumPy's SFC64 ziggurat
    on CPU, torch's Philox ``normal_`` on CUDA): limit = generator rate / (normals per layer and
-   network), and gram's share of it. One line per family containing "fastest", the dtype
-   and n. On CUDA it also prints the generator's write rate as a fraction of the device's
-   memory bandwidth (a device-to-device copy measured in the same run).
+   network), and gram's share of it, recording every per-layer field (the default) and the
+   kernel only (``fields=KERNEL``: ln‖x‖²/n and the correlation, what the dense/gram table
+   estimates). One line per family containing "fastest", the dtype and n. On CUDA it also
+   prints the generator's write rate as a fraction of the device's memory bandwidth (a
+   device-to-device copy measured in the same run).
 2. For a He-initialised ReLU reduced residual network, the dense/gram table as before:
    networks·layers per second of both samplers and their ratio; the gram sampler's time share
    in a bare draw of its n·k normals per layer (with the same generator); the dense sampler
@@ -48,6 +50,7 @@ DEPTH = 64
 K = 2
 WIDTHS = (256, 1024)
 DTYPES = (torch.float64, torch.float32)
+KERNEL = ("log_sq_norm", "correlation")  # the estimand of the dense/gram table: K^l
 
 
 def _sync(device: torch.device) -> None:
@@ -140,33 +143,27 @@ def _fields(net: Network) -> dict:
 def measure_families(
     n: int, device: torch.device, scale: float, rate: float, dtype: torch.dtype = torch.float64
 ) -> list[dict]:
-    """For each family: gram's rate, the generator's limit and the share."""
+    """For each family: gram's rate recording every field and the kernel only (``KERNEL``),
+    the generator's limit and the shares of it."""
     rows = []
     for label, net in families(n).items():
         b = _n_networks(n, dtype, "gram", device, scale)
         u = np.random.default_rng(0).standard_normal((K, net.in_features))
         simulate(net, u, 2, device=device, dtype=dtype, progress=False)
-        t = _timed(
-            lambda net=net, u=u, b=b: simulate(
-                net, u, b, device=device, dtype=dtype, progress=False
-            ),
-            device,
-            3,
-        )
-        per = normals_per_layer(net)
-        gram_rate = b * DEPTH / t
-        limit = rate / per
-        rows.append(
-            {
-                "family": label,
-                "n": n,
-                "dtype": str(dtype).removeprefix("torch."),
-                "gram_rate": gram_rate,
-                "limit": limit,
-                "share": gram_rate / limit,
-                "normals": per,
-            }
-        )
+        limit = rate / normals_per_layer(net)
+        row = {"family": label, "n": n, "dtype": str(dtype).removeprefix("torch.")}
+        row.update(limit=limit, normals=normals_per_layer(net))
+        for key, fields in (("", _sim.PER_LAYER_FIELDS), ("kernel_", KERNEL)):
+            t = _timed(
+                lambda net=net, u=u, b=b, fields=fields: simulate(
+                    net, u, b, device=device, dtype=dtype, fields=fields, progress=False
+                ),
+                device,
+                3,
+            )
+            row[f"{key}gram_rate"] = b * DEPTH / t
+            row[f"{key}share"] = row[f"{key}gram_rate"] / limit
+        rows.append(row)
     return rows
 
 
@@ -363,9 +360,10 @@ def main(argv: list[str] | None = None) -> None:
             if device.type == "cuda":
                 extra = f"; {8 * r['normals'] * r['gram_rate'] / bw:.0%} of memory bandwidth"
             print(
-                f"fastest {r['dtype']} n={r['n']} {r['family']}: gram {r['gram_rate']:,.0f} "
-                f"net·layer/s, fastest generator's limit {r['limit']:,.0f} "
-                f"({r['normals']:,.0f} normals per layer): {r['share']:.0%}{extra}"
+                f"fastest {r['dtype']} n={r['n']} {r['family']}: fastest generator's limit "
+                f"{r['limit']:,.0f} net·layer/s ({r['normals']:,.0f} normals per layer); gram "
+                f"{r['gram_rate']:,.0f} recording every field: {r['share']:.0%}{extra}; "
+                f"{r['kernel_gram_rate']:,.0f} the kernel only: {r['kernel_share']:.0%}"
             )
     print("\nReLU reduced residual (σ_w² = 2): dense and gram\n")
     rows = [measure(n, dt, device, scale) for dt in DTYPES for n in WIDTHS]

@@ -92,8 +92,10 @@ class Record:
     * ``output_scaled`` (B, k, output_dim) and ``output_log_scale`` (B, k): the readout is
       z_a = exp(output_log_scale_a) · output_scaled_a (see :attr:`output`).
 
-    Any other non-finite value (a state that is exactly 0, a value beyond float64) comes with
-    a ``RuntimeWarning`` naming the network, the field and the first layer.
+    ``act_kernel``, ``active_fraction``, ``active_energy`` and ``same_sign`` are None where
+    :func:`simulate` was asked not to record them (``fields``). Any other non-finite value (a
+    state that is exactly 0, a value beyond float64) comes with a ``RuntimeWarning`` naming the
+    network, the field and the first layer.
     """
 
     network: Network
@@ -106,11 +108,11 @@ class Record:
     same_sign_lags: tuple[int, ...]
     log_sq_norm: np.ndarray
     correlation: np.ndarray
-    act_kernel: np.ndarray
+    act_kernel: np.ndarray | None
     pre_kernel: np.ndarray | None
-    active_fraction: np.ndarray
-    active_energy: np.ndarray
-    same_sign: np.ndarray
+    active_fraction: np.ndarray | None
+    active_energy: np.ndarray | None
+    same_sign: np.ndarray | None
     jvp_log_sq_norm: np.ndarray
     output_scaled: np.ndarray
     output_log_scale: np.ndarray
@@ -134,13 +136,19 @@ class Record:
         _warn_nonfinite(self.network.label, "output", out)
         return out
 
+    def _values(self, name: str) -> np.ndarray:
+        values = getattr(self, name)
+        if values is None:
+            raise ValueError(f"{name}: not recorded; pass it in simulate(..., fields=...)")
+        return values
+
     def mean(self, name: str) -> np.ndarray:
         """Mean over networks of the field or property ``name``."""
-        return np.mean(getattr(self, name), axis=0)
+        return np.mean(self._values(name), axis=0)
 
     def sem(self, name: str) -> np.ndarray:
         """Standard error of :meth:`mean`: sample standard deviation (ddof=1) / √B."""
-        values = getattr(self, name)
+        values = self._values(name)
         return np.std(values, axis=0, ddof=1) / math.sqrt(values.shape[0])
 
     def summary(self, fields: Sequence[str] = PER_LAYER_FIELDS) -> np.ndarray:
@@ -492,8 +500,10 @@ class _Recorder:
         n_tangents: int,
         lags: tuple[int, ...],
         input_exponent: np.ndarray,
+        fields: frozenset[str],
     ) -> None:
-        self.ops, self.k, self.lags, self.network = ops, k, lags, network
+        self.ops, self.k, self.network = ops, k, network
+        self.lags = lags if "same_sign" in fields else ()
         self.width = network.width
         degree = network.phi.homogeneity
         self.homogeneous = degree is not None
@@ -508,16 +518,23 @@ class _Recorder:
         # column j of layer l is 2^exponent[:, l, j] · x̃_j (host, integers)
         self.exponent = np.zeros((n_nets, L1, m))
         self.gram_x = zeros(m, m)  # x̃ᵀx̃
-        self.gram_a = zeros(k, k)  # φ(x̃)ᵀφ(x̃) on the inputs (in the scale of x)
-        self.taps_pre = "pre" in network.taps
+        # Each further sum only where its field is asked for (ReLU: ‖relu(x̃)‖² = diag of gram_a).
+        energy = "active_energy" in fields
+        self.gram_a = None  # φ(x̃)ᵀφ(x̃) on the inputs (in the scale of x)
+        if "act_kernel" in fields or (energy and ops.relu):
+            self.gram_a = zeros(k, k)
+        self.energy_from_act = energy and ops.relu
+        self.taps_pre = "pre" in network.taps and "pre_kernel" in fields
         self.gram_pre = zeros(k, k) if self.taps_pre else None  # h̃ᵀh̃ (FullResidual)
         self.pre_exponent = np.zeros((n_nets, L1, k)) if self.taps_pre else None
-        self.pos_energy = None if ops.relu else zeros(k)  # ‖relu(x̃)‖² (relu: diag of gram_a)
-        self.positive = zeros(k)  # #{i: x_i > 0}
-        self.same = torch.full(
-            (n_nets, L1, k, len(lags)), math.nan, device=dev, dtype=torch.float64
-        )
-        self.history: list[torch.Tensor | None] = [None] * max(lags, default=0)
+        self.pos_energy = zeros(k) if energy and not ops.relu else None  # ‖relu(x̃)‖²
+        self.positive = zeros(k) if "active_fraction" in fields else None  # #{i: x_i > 0}
+        self.same = None
+        if "same_sign" in fields:
+            self.same = torch.full(
+                (n_nets, L1, k, len(lags)), math.nan, device=dev, dtype=torch.float64
+            )
+        self.history: list[torch.Tensor | None] = [None] * max(self.lags, default=0)
         self.current = np.zeros((n_nets, m))
         self.current[:, :k] = input_exponent[None, :]
         self.layer = 0
@@ -565,6 +582,8 @@ class _Recorder:
 
     def tap(self, name: str, x: torch.Tensor) -> None:
         """FullResidual's pre-activation h̃ of block ``layer`` (scale: the previous layer's)."""
+        if not self.taps_pre:
+            return
         g, shift = self._record_gram(x[:, : self.k], self.layer)
         self.gram_pre[:, self.layer] = g
         self.pre_exponent[:, self.layer] = self.current[:, : self.k] + shift
@@ -607,16 +626,19 @@ class _Recorder:
         self.layer = layer + 1
         self.exponent[:, layer] = self.current if shift is None else self.current + shift
         self.gram_x[:, layer] = g
-        a = ops.phi(x)
-        self.gram_a[:, layer] = ops.gram(a)[:, :k, :k]
+        if self.gram_a is not None:
+            self.gram_a[:, layer] = ops.gram(ops.phi(x))[:, :k, :k]
         xk = x[:, :k]
         if self.pos_energy is not None:
             r = torch.clamp_min(xk, 0.0, out=ops.buffer("relu", tuple(xk.shape)))
             if shift is not None and shift.any():  # at the recorded scale: no overflow
                 r.mul_(_ldexp_tensor(-shift[:, :k], x.device, x.dtype))
             self.pos_energy[:, layer] = ops.sq_norms(r)
+        if self.positive is None and not self.lags:
+            return
         pos = _positive(xk)
-        self.positive[:, layer] = _count(pos)
+        if self.positive is not None:
+            self.positive[:, layer] = _count(pos)
         if self.lags:
             depth = len(self.history)
             for i, lag in enumerate(self.lags):
@@ -636,6 +658,8 @@ class _Recorder:
             "same": self.same,
         }
         out = {name: v.cpu().numpy() for name, v in raw.items() if v is not None}
+        if self.energy_from_act:
+            out["pos_energy"] = np.diagonal(out["gram_a"], axis1=2, axis2=3).copy()
         out["exponent"] = self.exponent
         if self.pre_exponent is not None:
             out["pre_exponent"] = self.pre_exponent
@@ -659,27 +683,28 @@ def _fields(raw: dict[str, np.ndarray], k: int, n: int, homogeneous: bool) -> di
     """:class:`Record` fields from the per-layer sums of all networks (in one pass, on the host,
     so that no result depends on how the networks were chunked)."""
     s = raw["exponent"] * math.log(2.0)  # ln of each column's scale
-    gx, ga = raw["gram_x"], raw["gram_a"]
+    gx, ga = raw["gram_x"], raw.get("gram_a")
     sq = np.diagonal(gx, axis1=2, axis2=3)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         log_ms = np.log(sq / n) + 2 * s
         d = np.sqrt(sq[..., :k])
         dd = d[..., :, None] * d[..., None, :]
         correlation = np.where(dd > 0, gx[..., :k, :k] / dd, 0.0)
-        pos_energy = raw.get("pos_energy", np.diagonal(ga, axis1=2, axis2=3))
         sk = sq[..., :k]
         act_scale = s[..., :k] if homogeneous else np.zeros_like(s[..., :k])
         out = {
             "log_sq_norm": log_ms[..., :k],
             "jvp_log_sq_norm": log_ms[..., k:],
             "correlation": correlation,
-            "act_kernel": _scaled(ga / n, act_scale),
-            "active_fraction": raw["positive"] / n,
-            "active_energy": np.where(sk > 0, pos_energy / sk, 0.0),
-            "same_sign": raw["same"] / n,
+            "act_kernel": None if ga is None else _scaled(ga / n, act_scale),
+            "active_fraction": raw["positive"] / n if "positive" in raw else None,
+            "active_energy": None,
+            "same_sign": raw["same"] / n if "same" in raw else None,
             "output_log_scale": s[:, -1, :k],
             "pre_kernel": None,
         }
+        if "pos_energy" in raw:
+            out["active_energy"] = np.where(sk > 0, raw["pos_energy"] / sk, 0.0)
         if "gram_pre" in raw:
             pre = np.full_like(raw["gram_pre"], np.nan)
             pre[:, 1:] = _scaled(
@@ -752,6 +777,7 @@ def simulate(
     seed: int = 0,
     n_tangents: int = 0,
     same_sign_lags: Sequence[int] = (1,),
+    fields: Sequence[str] = PER_LAYER_FIELDS,
     chunk_size: int | None = None,
     memory_budget: int = 2**30,
     progress: bool | None = None,
@@ -773,6 +799,13 @@ def simulate(
     with W = n·(largest fan-in) for ``"dense"`` (one weight buffer) and 0 for ``"gram"``, and
     R = m² + m + k² + 2k + k·len(lags) (+k² for FullResidual) float64 sums per layer. The host
     holds about 2·B·(L+1)·R float64 numbers while the :class:`Record` is assembled.
+
+    ``fields``: the per-layer fields to record (:data:`PER_LAYER_FIELDS`); the others are None
+    and cost nothing. ``log_sq_norm``, ``correlation`` and ``jvp_log_sq_norm`` are always
+    recorded (log-space needs the Gram matrix of the state anyway). Leaving out ``act_kernel``
+    saves evaluating φ on the state where the block does not (FullResidual, the balanced random
+    sign), ``active_energy`` a pass for non-ReLU φ, ``active_fraction`` and ``same_sign`` a
+    comparison and a count each.
 
     ``progress``: a tqdm bar on a terminal only (never in a notebook or a log file): None shows
     it if the run lasts over 2 s, True at once, False never.
@@ -805,6 +838,8 @@ def simulate(
             f"same_sign_lags: expected a sequence of integers ≥ 1, got {same_sign_lags!r}"
         )
     lags = tuple(_validate.integer("same_sign_lags", lag) for lag in same_sign_lags)
+    if isinstance(fields, str) or not all(f in PER_LAYER_FIELDS for f in fields):
+        raise ValueError(f"fields: a sequence of names from {PER_LAYER_FIELDS}, got {fields!r}")
     if chunk_size is not None:
         chunk_size = _validate.integer("chunk_size", chunk_size)
     memory_budget = _validate.integer("memory_budget", memory_budget)
@@ -859,7 +894,9 @@ def simulate(
                 for b in ids
             ]
             ops = ops_class(network, k, blocks, hi - lo, dev, dtype)
-            rec = _Recorder(ops, network, hi - lo, k, n_tangents, lags, input_exponent)
+            rec = _Recorder(
+                ops, network, hi - lo, k, n_tangents, lags, input_exponent, frozenset(fields)
+            )
             x0 = torch.cat([u_t.expand(hi - lo, k, d), ops.normal("tangents", (n_tangents, d))], 1)
             x = network.embed(ops, x0)
             rec.record(x, 0)
@@ -874,11 +911,12 @@ def simulate(
                     raw[name] = np.empty((n_nets, *value.shape[1:]))
                 raw[name][lo:hi] = value
 
-    fields = _fields(raw, k, network.width, network.phi.homogeneity is not None)
+    values = _fields(raw, k, network.width, network.phi.homogeneity is not None)
     for name in ("log_sq_norm", "jvp_log_sq_norm", "correlation", "act_kernel", "active_energy"):
-        _warn_nonfinite(network.label, name, fields[name])
-    if fields["pre_kernel"] is not None:
-        _warn_nonfinite(network.label, "pre_kernel", fields["pre_kernel"][:, 1:], first_layer=1)
+        if values[name] is not None:
+            _warn_nonfinite(network.label, name, values[name])
+    if values["pre_kernel"] is not None:
+        _warn_nonfinite(network.label, "pre_kernel", values["pre_kernel"][:, 1:], first_layer=1)
     _warn_nonfinite(network.label, "output", out_scaled)
     return Record(
         network=network,
@@ -890,7 +928,7 @@ def simulate(
         dtype=_DTYPES[dtype],
         same_sign_lags=lags,
         output_scaled=out_scaled,
-        **fields,
+        **values,
     )
 
 
