@@ -257,12 +257,13 @@ def simulate_cell(cell: dict, seed: int) -> dict[str, np.ndarray]:
     nested list; default k = ``k`` rows, 2 unless given, drawn N(0, I) from ``input_seed``,
     default 0), ``n_tangents`` (0), ``sampler`` ("gram"), ``device`` ("cpu"; the same device
     gives the same bits), ``fields`` (default ``["log_sq_norm", "correlation"]``) and
-    ``per_network`` (default none). Returns ``<field>_mean`` and ``<field>_sem`` (over
+    ``per_network`` (default none); only the per-layer fields named there are recorded
+    (``simulate(fields=…)``). Returns ``<field>_mean`` and ``<field>_sem`` (over
     networks) for each of ``fields``, and the whole (B, L+1, …) array ``<field>`` of each of
     ``per_network`` (for estimators other than the mean).
     """
     from . import networks
-    from .simulate import simulate
+    from .simulate import PER_LAYER_FIELDS, simulate
 
     family = getattr(networks, str(cell.get("family", "ReducedResidual")), None)
     if not (isinstance(family, type) and issubclass(family, networks.Network)):
@@ -273,6 +274,8 @@ def simulate_cell(cell: dict, seed: int) -> dict[str, np.ndarray]:
     else:
         shape = (int(cell.get("k", 2)), net.in_features)
         u = np.random.default_rng(int(cell.get("input_seed", 0))).standard_normal(shape)
+    fields = list(cell.get("fields", ["log_sq_norm", "correlation"]))
+    per_network = list(cell.get("per_network", []))
     rec = simulate(
         net,
         u,
@@ -281,12 +284,13 @@ def simulate_cell(cell: dict, seed: int) -> dict[str, np.ndarray]:
         device=cell.get("device", "cpu"),
         seed=seed,
         n_tangents=int(cell.get("n_tangents", 0)),
+        fields=[f for f in fields + per_network if f in PER_LAYER_FIELDS],
         progress=False,
     )
     out = {}
-    for name in cell.get("fields", ["log_sq_norm", "correlation"]):
+    for name in fields:
         out[f"{name}_mean"], out[f"{name}_sem"] = rec.mean(name), rec.sem(name)
-    for name in cell.get("per_network", []):
+    for name in per_network:
         out[name] = getattr(rec, name)
     return out
 
