@@ -487,6 +487,36 @@ def test_fields_left_out_are_none_and_the_rest_bit_identical(net, fields):
             part.mean("act_kernel")
 
 
+def _torch_path(monkeypatch) -> None:
+    """From here on, simulate's CUDA code path on the CPU: torch generators
+    (``_torch_generator``), torch's normal_, bernoulli_ signs, torch's tanh and per-block bmm
+    instead of the NumPy host path."""
+    monkeypatch.setattr(sim, "_generator", sim._torch_generator)
+    init = sim._Ops.__init__
+
+    def torch_only(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        self.host_rng = False
+
+    monkeypatch.setattr(sim._Ops, "__init__", torch_only)
+
+
+@pytest.mark.parametrize("net", KS_FAMILIES, ids=_id)
+def test_the_cuda_code_path_on_cpu_agrees_in_law_and_ignores_chunking(net, monkeypatch):
+    u = _inputs(net)
+    kw = dict(n_tangents=1, progress=False, device="cpu")
+    host = simulate(net, u, 2000, seed=1, **kw)
+    _torch_path(monkeypatch)
+    path = simulate(net, u, 2000, seed=2, **kw)
+    _assert_same(path, simulate(net, u, 2000, seed=2, chunk_size=300, **kw))
+    for name, pick in [
+        ("log_sq_norm", lambda r: r.log_sq_norm[:, -1, 0]),
+        ("jvp_log_sq_norm", lambda r: r.jvp_log_sq_norm[:, -1, 0]),
+    ]:
+        p = scipy.stats.ks_2samp(pick(host), pick(path)).pvalue
+        assert p > 1e-3, f"{name}: two-sample KS p = {p:.2g}"
+
+
 # ---------------------------------------------------------------------------------------------
 # CUDA
 

@@ -183,10 +183,14 @@ def _block_seed(seed: int, block: int) -> np.random.SeedSequence:
 
 def _generator(seed: int, block: int, device: torch.device) -> Generator:
     """Block ``block``'s generator: NumPy's SFC64 (ziggurat normals) on CPU, Philox on CUDA."""
-    ss = _block_seed(seed, block)
     if device.type == "cpu":
-        return np.random.Generator(np.random.SFC64(ss))
-    words = ss.generate_state(2, np.uint32)
+        return np.random.Generator(np.random.SFC64(_block_seed(seed, block)))
+    return _torch_generator(seed, block, device)
+
+
+def _torch_generator(seed: int, block: int, device: torch.device) -> torch.Generator:
+    """Block ``block``'s torch generator on ``device`` (Philox on CUDA), from (seed, block)."""
+    words = _block_seed(seed, block).generate_state(2, np.uint32)
     return torch.Generator(device=device).manual_seed(int(words[0]) | (int(words[1]) << 32))
 
 
