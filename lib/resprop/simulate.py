@@ -92,10 +92,10 @@ class Record:
     * ``output_scaled`` (B, k, output_dim) and ``output_log_scale`` (B, k): the readout is
       z_a = exp(output_log_scale_a) · output_scaled_a (see :attr:`output`).
 
-    ``act_kernel``, ``active_fraction``, ``active_energy`` and ``same_sign`` are None where
-    :func:`simulate` was asked not to record them (``fields``). Any other non-finite value (a
-    state that is exactly 0, a value beyond float64) comes with a ``RuntimeWarning`` naming the
-    network, the field and the first layer.
+    ``act_kernel``, ``pre_kernel``, ``active_fraction``, ``active_energy`` and ``same_sign``
+    are None where :func:`simulate` was asked not to record them (``fields``). Any other
+    non-finite value (a state that is exactly 0, a value beyond float64) comes with a
+    ``RuntimeWarning`` naming the network, the field and the first layer.
     """
 
     network: Network
@@ -809,7 +809,8 @@ def simulate(
     recorded (log-space needs the Gram matrix of the state anyway). Leaving out ``act_kernel``
     saves evaluating φ on the state where the block does not (FullResidual, the balanced random
     sign), ``active_energy`` a pass for non-ReLU φ, ``active_fraction`` and ``same_sign`` a
-    comparison and a count each.
+    comparison and a count each. For ReLU, ``active_energy`` brings ``act_kernel`` with it (its
+    diagonal is the energy).
 
     ``progress``: a tqdm bar on a terminal only (never in a notebook or a log file): None shows
     it if the run lasts over 2 s, True at once, False never.
