@@ -250,14 +250,16 @@ def _positive(x: torch.Tensor) -> torch.Tensor:
     return ints > 0
 
 
-def _mix(f: torch.Tensor, z: torch.Tensor, residual: torch.Tensor | None) -> torch.Tensor:
+def _mix(
+    f: torch.Tensor, z: torch.Tensor, residual: torch.Tensor | None, out: torch.Tensor | None
+) -> torch.Tensor:
     """[R +] F Z = Σ_i F[:, i:, i] ⊗ Z[:, i] for lower-triangular F (B, m, m), Z (B, m, n).
 
     With a residual R the sum is accumulated into R in place (after F is computed, so R may
-    alias the matrix whose Gram matrix gave F).
+    alias the matrix whose Gram matrix gave F); without, it is written into ``out``.
     """
     if residual is None:
-        y = f[:, :, :1] * z[:, :1]
+        y = torch.mul(f[:, :, :1], z[:, :1], out=out)
     else:
         y = residual.addcmul_(f[:, :, :1], z[:, :1])
     for i in range(1, z.shape[1]):
@@ -293,6 +295,7 @@ class _Ops:
         self.col_factor: torch.Tensor | None = None  # (B, m, 1): 2^{(α−1)E} (α-homogeneous φ)
         self.on_tap: Callable[[str, torch.Tensor], None] | None = None
         self._buffers: dict[tuple, tuple[torch.Tensor, np.ndarray | None]] = {}
+        self._spare: list[torch.Tensor] = []  # dead states: later outputs may be written there
         self._turn: dict[str, bool] = {}
         self._memo: list[tuple[str, torch.Tensor, int, torch.Tensor]] = []
 
@@ -306,6 +309,19 @@ class _Ops:
 
     def buffer(self, name: str, shape: tuple[int, ...]) -> torch.Tensor:
         return self._buffer(name, shape)[0]
+
+    def release(self, x: torch.Tensor) -> None:
+        """x, a previous state, is no longer used: a later layer's output may be written into
+        its memory (fresh allocations of a few MiB cost page faults on every layer)."""
+        if x.is_contiguous():
+            self._spare.append(x)
+
+    def output(self, shape: tuple[int, ...]) -> torch.Tensor:
+        """Memory for a new state of ``shape``: a released one, or a fresh tensor."""
+        for i, t in enumerate(self._spare):
+            if t.shape == shape:
+                return self._spare.pop(i)
+        return torch.empty(shape, device=self.device, dtype=self.dtype)
 
     def _rotating(self, name: str, shape: tuple[int, ...]) -> torch.Tensor:
         """Two buffers used in turn (fresh allocations cost page faults); a result stays valid
@@ -474,7 +490,8 @@ class _GramOps(_Ops):
             self._bias(m)
             s.add_(self.bias_outer, alpha=scale * scale * bias_var)
         f = _psd_cholesky(s).to(self.dtype)
-        return _mix(f, self.normal("z", (m, n_out)), residual)
+        z = self.normal("z", (m, n_out))
+        return _mix(f, z, residual, None if residual is not None else self.output(z.shape))
 
 
 def _ldexp_tensor(exponent: np.ndarray, device: torch.device, dtype: torch.dtype) -> torch.Tensor:
@@ -906,7 +923,10 @@ def simulate(
             x = network.embed(ops, x0)
             rec.record(x, 0)
             for layer in range(1, L + 1):
-                x = network.block(ops, x)
+                new = network.block(ops, x)
+                if new is not x:  # a feed-forward layer: the previous state is dead
+                    ops.release(x)
+                x = new
                 rec.record(x, layer)
                 bar.update(hi - lo)
             z = network.readout(ops, x[:, :k].contiguous())
