@@ -295,7 +295,8 @@ class _Ops:
         self.col_factor: torch.Tensor | None = None  # (B, m, 1): 2^{(α−1)E} (α-homogeneous φ)
         self.on_tap: Callable[[str, torch.Tensor], None] | None = None
         self._buffers: dict[tuple, tuple[torch.Tensor, np.ndarray | None]] = {}
-        self._spare: list[torch.Tensor] = []  # dead states: later outputs may be written there
+        self._spare: list[torch.Tensor] = []  # dead outputs: later ones may be written there
+        self._made: list[torch.Tensor] = []  # the outputs made since the last settle
         self._turn: dict[str, bool] = {}
         self._memo: list[tuple[str, torch.Tensor, int, torch.Tensor]] = []
 
@@ -310,18 +311,27 @@ class _Ops:
     def buffer(self, name: str, shape: tuple[int, ...]) -> torch.Tensor:
         return self._buffer(name, shape)[0]
 
-    def release(self, x: torch.Tensor) -> None:
-        """x, a previous state, is no longer used: a later layer's output may be written into
-        its memory (fresh allocations of a few MiB cost page faults on every layer)."""
-        if x.is_contiguous():
-            self._spare.append(x)
-
     def output(self, shape: tuple[int, ...]) -> torch.Tensor:
-        """Memory for a new state of ``shape``: a released one, or a fresh tensor."""
+        """Memory for a linear layer's output: a dead one's (see :meth:`settle`), or fresh."""
         for i, t in enumerate(self._spare):
             if t.shape == shape:
-                return self._spare.pop(i)
-        return torch.empty(shape, device=self.device, dtype=self.dtype)
+                out = self._spare.pop(i)
+                break
+        else:
+            out = torch.empty(shape, device=self.device, dtype=self.dtype)
+        self._made.append(out)
+        return out
+
+    def settle(self, old: torch.Tensor, new: torch.Tensor) -> None:
+        """After a layer took the state ``old`` to ``new``: the outputs made since the last call
+        but ``new`` (a block's pre-activations, temporaries), and ``old`` if replaced, are dead,
+        and later outputs are written into their memory (a fresh allocation of a few MiB costs
+        page faults on every layer)."""
+        dead = [t for t in self._made if t is not new]
+        if old is not new and all(t is not old for t in dead):
+            dead.append(old)
+        self._made = []
+        self._spare = [t for t in [*self._spare, *dead] if t.is_contiguous()][-4:]
 
     def _rotating(self, name: str, shape: tuple[int, ...]) -> torch.Tensor:
         """Two buffers used in turn (fresh allocations cost page faults); a result stays valid
@@ -386,7 +396,7 @@ class _Ops:
 
     def bmm(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
         """a @ b block by block, so a network's result never depends on the chunk around it."""
-        out = torch.empty(a.shape[0], a.shape[1], b.shape[2], device=a.device, dtype=a.dtype)
+        out = self.output((a.shape[0], a.shape[1], b.shape[2]))
         for sl, _ in self.blocks:
             torch.bmm(a[sl], b[sl], out=out[sl])
         return out
@@ -924,8 +934,7 @@ def simulate(
             rec.record(x, 0)
             for layer in range(1, L + 1):
                 new = network.block(ops, x)
-                if new is not x:  # a feed-forward layer: the previous state is dead
-                    ops.release(x)
+                ops.settle(x, new)
                 x = new
                 rec.record(x, layer)
                 bar.update(hi - lo)
