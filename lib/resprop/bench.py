@@ -150,9 +150,10 @@ def measure_families(
         b = _n_networks(n, dtype, "gram", device, scale)
         u = np.random.default_rng(0).standard_normal((K, net.in_features))
         simulate(net, u, 2, device=device, dtype=dtype, progress=False)
-        limit = rate / normals_per_layer(net)
+        per = normals_per_layer(net)
+        limit = rate / per
         row = {"family": label, "n": n, "dtype": str(dtype).removeprefix("torch.")}
-        row.update(limit=limit, normals=normals_per_layer(net))
+        row.update(limit=limit, normals=per)
         for key, fields in (("", _sim.PER_LAYER_FIELDS), ("kernel_", KERNEL)):
             t = _timed(
                 lambda net=net, u=u, b=b, fields=fields: simulate(
