@@ -555,9 +555,9 @@ class _Recorder:
         if "act_kernel" in fields or (energy and ops.relu):
             self.gram_a = zeros(k, k)
         self.energy_from_act = energy and ops.relu
-        self.taps_pre = "pre" in network.taps and "pre_kernel" in fields
-        self.gram_pre = zeros(k, k) if self.taps_pre else None  # h̃ᵀh̃ (FullResidual)
-        self.pre_exponent = np.zeros((n_nets, L1, k)) if self.taps_pre else None
+        taps_pre = "pre" in network.taps and "pre_kernel" in fields
+        self.gram_pre = zeros(k, k) if taps_pre else None  # h̃ᵀh̃ (FullResidual)
+        self.pre_exponent = np.zeros((n_nets, L1, k)) if taps_pre else None
         self.pos_energy = zeros(k) if energy and not ops.relu else None  # ‖relu(x̃)‖²
         self.positive = zeros(k) if "active_fraction" in fields else None  # #{i: x_i > 0}
         self.same = None
@@ -570,7 +570,7 @@ class _Recorder:
         self.current[:, :k] = input_exponent[None, :]
         self.layer = 0
         self._set_scales()
-        ops.on_tap = self.tap
+        ops.on_tap = self.tap if taps_pre else None
 
     def _set_scales(self) -> None:
         """Bias columns 2^{−E} (0 on tangents), c cᵀ, and φ's factors 2^{(α−1)E}."""
@@ -613,8 +613,6 @@ class _Recorder:
 
     def tap(self, name: str, x: torch.Tensor) -> None:
         """FullResidual's pre-activation h̃ of block ``layer`` (scale: the previous layer's)."""
-        if not self.taps_pre:
-            return
         g, shift = self._record_gram(x[:, : self.k], self.layer)
         self.gram_pre[:, self.layer] = g
         self.pre_exponent[:, self.layer] = self.current[:, : self.k] + shift
